@@ -1,0 +1,66 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+
+namespace CoSched;
+
+/// <summary>The async method builder of <see cref="CoTask"/>. Used by the compiler; not called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public struct CoTaskMethodBuilder
+{
+    private CoTaskSource<VoidResult>? _box;
+    private Exception? _syncError;
+
+    /// <summary>Creates a builder.</summary>
+    public static CoTaskMethodBuilder Create() => default;
+
+    /// <summary>The task the method returns.</summary>
+    public CoTask Task =>
+        _box is not null ? new CoTask(_box, _box.Version)
+        : _syncError is not null ? CoTask.FromException(_syncError)
+        : default;
+
+    /// <summary>Runs the method up to its first suspension.</summary>
+    public void Start<TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine =>
+        CoTaskMethodBuilderCore.Start(ref stateMachine);
+
+    /// <summary>Not used: boxes are created by the builder itself.</summary>
+    public void SetStateMachine(IAsyncStateMachine stateMachine) { }
+
+    /// <summary>Completes the method.</summary>
+    public void SetResult()
+    {
+        if (_box is not null) _box.SetResult(default);
+    }
+
+    /// <summary>Fails the method.</summary>
+    public void SetException(Exception exception)
+    {
+        if (_box is not null) _box.SetException(exception);
+        else _syncError = exception;
+    }
+
+    /// <summary>Suspends on an awaiter.</summary>
+    public void AwaitOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
+        where TAwaiter : INotifyCompletion where TStateMachine : IAsyncStateMachine
+    {
+        StateMachineBox<TStateMachine, VoidResult> box = GetBox(ref stateMachine);
+        box.CaptureContext();
+        awaiter.OnCompleted(box.MoveNextAction);
+    }
+
+    /// <summary>Suspends on an awaiter.</summary>
+    public void AwaitUnsafeOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
+        where TAwaiter : ICriticalNotifyCompletion where TStateMachine : IAsyncStateMachine =>
+        CoTaskMethodBuilderCore.Await(ref awaiter, GetBox(ref stateMachine));
+
+    private StateMachineBox<TStateMachine, VoidResult> GetBox<TStateMachine>(ref TStateMachine stateMachine)
+        where TStateMachine : IAsyncStateMachine
+    {
+        if (_box is StateMachineBox<TStateMachine, VoidResult> existing) return existing;
+        var box = StateMachineBox<TStateMachine, VoidResult>.Rent();
+        _box = box; // set before the copy, so the boxed state machine's builder points at its box
+        box.StateMachine = stateMachine;
+        return box;
+    }
+}

@@ -1,0 +1,34 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace CoSched;
+
+/// <summary>The logic the two CoTask builders share.</summary>
+internal static class CoTaskMethodBuilderCore
+{
+    /// <summary>Runs the first step synchronously, restoring the ExecutionContext as the BCL builders do.</summary>
+    internal static void Start<TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
+    {
+        ExecutionContext? before = ExecutionContext.Capture();
+        try
+        {
+            stateMachine.MoveNext();
+        }
+        finally
+        {
+            // AsyncLocal values set by the synchronous part of a callee must not leak into its caller.
+            if (before is not null && !ReferenceEquals(ExecutionContext.Capture(), before)) ExecutionContext.Restore(before);
+        }
+    }
+
+    internal static void Await<TAwaiter, TStateMachine, TResult>(
+        ref TAwaiter awaiter, StateMachineBox<TStateMachine, TResult> box)
+        where TAwaiter : ICriticalNotifyCompletion
+        where TStateMachine : IAsyncStateMachine
+    {
+        box.CaptureContext();
+        if (CoAwaiterCheck<TAwaiter>.IsCoAwaiter) awaiter.UnsafeOnCompleted(box.MoveNextAction);
+        else box.AwaitForeign(ref awaiter);
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Runtime.ExceptionServices;
+
+namespace CoSched;
+
+/// <summary>
+/// The completion core behind a <see cref="CoTask"/> or <see cref="CoTask{T}"/> that did not finish synchronously.
+/// Single-threaded by contract (everything runs on the scheduler's thread), so no interlocked operations: this is
+/// what makes an await cost a few nanoseconds. A version token catches a second await or a use after recycling.
+/// </summary>
+internal abstract class CoTaskSource<T>
+{
+    /// <summary>Bumped each time the result is consumed; a CoTask holding an older value is stale.</summary>
+    internal int Version;
+    private Action? _continuation;
+    private Coroutine? _awaiter;
+    private bool _completed;
+    private T _result = default!;
+    private ExceptionDispatchInfo? _error;
+
+    /// <summary>Returns the source to its pool after its result was consumed.</summary>
+    protected abstract void Recycle();
+
+    internal bool IsCompleted(int token)
+    {
+        CheckToken(token);
+        return _completed;
+    }
+
+    internal void OnCompleted(Action continuation, int token)
+    {
+        CheckToken(token);
+        if (_continuation is not null)
+            throw new InvalidOperationException("This CoTask is already being awaited. A CoTask can be awaited only once; " +
+                                                "store its result, or use AsTask() to share it.");
+        _awaiter = Scheduler.CurrentCoroutineOrNull;
+        _continuation = continuation;
+        if (_completed) Signal(); // completed between IsCompleted and OnCompleted (not possible single-threaded, but cheap)
+    }
+
+    internal T GetResult(int token)
+    {
+        CheckToken(token);
+        if (!_completed)
+            throw new InvalidOperationException("This CoTask has not completed. A CoTask must be awaited, not read " +
+                                                "synchronously: GetResult never blocks the scheduler's thread.");
+        ExceptionDispatchInfo? error = _error;
+        T result = _result;
+        _error = null;
+        _result = default!;
+        _completed = false;
+        unchecked { Version++; }
+        Recycle();
+        error?.Throw();
+        return result;
+    }
+
+    /// <summary>Completes with a value and resumes the awaiter.</summary>
+    internal void SetResult(T result)
+    {
+        _result = result;
+        _completed = true;
+        Signal();
+    }
+
+    /// <summary>Completes with an error and resumes the awaiter.</summary>
+    internal void SetException(Exception error)
+    {
+        _error = ExceptionDispatchInfo.Capture(error);
+        _completed = true;
+        Signal();
+    }
+
+    private void Signal()
+    {
+        Action? c = _continuation;
+        if (c is null) return;
+        _continuation = null;
+        Coroutine? co = _awaiter;
+        _awaiter = null;
+        // Same coroutine (the usual case: a nested async method returning to its caller): continue inline.
+        // A CoTask awaited by another coroutine resumes that coroutine through the ready queue instead.
+        if (co is null || ReferenceEquals(co.Scheduler.CurrentCoroutine, co)) c();
+        else co.ResumeLater(c);
+    }
+
+    private void CheckToken(int token)
+    {
+        if (token != Version)
+            throw new InvalidOperationException("This CoTask was already awaited (its result was consumed). A CoTask can " +
+                                                "be awaited only once; store the result instead of awaiting again.");
+    }
+}
+
+/// <summary>A source that is already faulted: the result of a CoTask method that threw before its first suspension.</summary>
+internal sealed class FaultedCoTaskSource<T> : CoTaskSource<T>
+{
+    internal FaultedCoTaskSource(Exception error) => SetException(error);
+
+    protected override void Recycle() { }
+}
+
+/// <summary>A source for a result that arrives later on the scheduler thread (used by AsTask-free adapters and tests).</summary>
+internal sealed class ManualCoTaskSource<T> : CoTaskSource<T>
+{
+    protected override void Recycle() { }
+}

@@ -1,0 +1,233 @@
+using System;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace CoSched;
+
+/// <summary>
+/// The record of one spawned coroutine: its state, flags, links and result. Records are pooled; a
+/// <see cref="CoroutineHandle{T}"/> holds a record plus the <see cref="Version"/> it was issued for, so a handle that
+/// outlives its record's recycling is detected instead of reading another coroutine's state.
+/// </summary>
+internal abstract class Coroutine : IWaitSite
+{
+    internal Scheduler Scheduler = null!;
+    internal int Version;
+    internal CoroutineState State;
+    internal bool Cancelled;
+    /// <summary>Shield depth: 1 from spawn until the body starts, plus one per active ProtectFromCancel.</summary>
+    internal int ShieldDepth;
+    internal bool Queued;
+    /// <summary>What to run when the scheduler resumes this coroutine (the parked frame's MoveNext).</summary>
+    internal Action? Continuation;
+    /// <summary>What it waits on while suspended: asked to drop the waiter on cancel, named in reports.</summary>
+    internal IWaitSite? Site;
+    /// <summary>Set when a cancel removed it from its site; the primitive's GetResult then throws.</summary>
+    internal bool WokenByCancel;
+    /// <summary>Set by <see cref="Park"/>, cleared by <see cref="EndWait"/>: tells an awaiter whether it really suspended.</summary>
+    internal bool Parked;
+    internal bool InStep;
+
+    internal string? Name;
+    internal string? SpawnFile;
+    internal int SpawnLine;
+    internal string? SpawnMember;
+
+    internal ExceptionDispatchInfo? Error;
+    /// <summary>Set when a Wait() has read the outcome: the record may then be recycled.</summary>
+    internal bool JoinConsumed;
+    /// <summary>No handle was issued: recycle as soon as it ends.</summary>
+    internal bool Background;
+    /// <summary>Joiners woken by the end that have not read the outcome yet.</summary>
+    internal int PendingJoinWakes;
+    internal WaitList Joiners;
+    /// <summary>The group (or other owner) told when this coroutine ends; null for top-level coroutines.</summary>
+    internal ICoroutineOwner? Owner;
+
+    internal Coroutine? LiveNext;
+    internal Coroutine? LivePrev;
+    internal Coroutine? WaitNext;
+    internal Coroutine? WaitPrev;
+    internal bool InWaitList;
+
+    private CancellationTokenSource? _cts;
+
+    internal bool HasEnded => State >= CoroutineState.Done;
+
+    internal bool IsShielded => ShieldDepth > 0;
+
+    /// <summary>Invokes the body and hooks its completion. Runs inside the coroutine's first step.</summary>
+    internal abstract void StartBody();
+
+    /// <summary>Clears the result and returns the record to its pool.</summary>
+    protected abstract void ReturnToPool();
+
+    internal void Init(Scheduler scheduler, string? name, string? file, int line, string? member, ICoroutineOwner? owner, bool background)
+    {
+        Scheduler = scheduler;
+        Name = name;
+        SpawnFile = file;
+        SpawnLine = line;
+        SpawnMember = member;
+        Owner = owner;
+        Background = background;
+        State = CoroutineState.Created;
+        ShieldDepth = 1; // the spawn shield: the body always starts, so its finally blocks run
+    }
+
+    /// <summary>Throws <see cref="CancelledException"/> if a cancel should be delivered at this suspension point.</summary>
+    internal void ThrowIfCancelled()
+    {
+        if (Cancelled && ShieldDepth == 0) ThrowCancelled();
+    }
+
+    internal static void ThrowCancelled() => throw new CancelledException();
+
+    /// <summary>Records the continuation of a wait on <paramref name="site"/>; the site wakes it with <see cref="Scheduler.Wake"/>.</summary>
+    internal void Park(Action continuation, IWaitSite? site)
+    {
+        if (Continuation is not null)
+            throw new InvalidOperationException("This coroutine is already waiting on something else. A coroutine waits on " +
+                                                "one thing at a time; use Spawn (or a task group) for concurrent waits.");
+        Continuation = continuation;
+        Site = site;
+        WokenByCancel = false;
+        Parked = true;
+    }
+
+    /// <summary>
+    /// Called by a primitive's GetResult: whether the await completed at once, was signalled by the primitive, or was
+    /// abandoned by a cancel (then the primitive throws <see cref="CancelledException"/>).
+    /// </summary>
+    internal WaitOutcome EndWait()
+    {
+        if (!Parked) return WaitOutcome.Immediate;
+        Parked = false;
+        if (!WokenByCancel) return WaitOutcome.Signaled;
+        WokenByCancel = false;
+        return WaitOutcome.Cancelled;
+    }
+
+    /// <summary>Resumes a coroutine that awaited a CoTask completed by another coroutine.</summary>
+    internal void ResumeLater(Action continuation)
+    {
+        Continuation = continuation;
+        Site = null;
+        Scheduler.Wake(this);
+    }
+
+    /// <summary>Sets the sticky cancel flag and, unless shielded, delivers it (wakes the wait, cancels the token).</summary>
+    internal void Cancel()
+    {
+        if (HasEnded || Cancelled) return;
+        Cancelled = true;
+        if (ShieldDepth == 0) DeliverCancel();
+    }
+
+    private void DeliverCancel()
+    {
+        if (State == CoroutineState.Suspended && !Queued && Site is { } site && site.TryCancelWait(this))
+        {
+            Site = null;
+            WokenByCancel = true;
+            Scheduler.Wake(this);
+        }
+        _cts?.Cancel();
+    }
+
+    internal void EnterShield() => ShieldDepth++;
+
+    internal void ExitShield()
+    {
+        if (--ShieldDepth == 0 && Cancelled) _cts?.Cancel();
+    }
+
+    /// <summary>Drops the spawn shield as the body starts.</summary>
+    internal void DropSpawnShield() => ExitShield();
+
+    /// <summary>The token .NET IO inside the coroutine can observe; cancelled when the cancel is delivered.</summary>
+    internal CancellationToken Token
+    {
+        get
+        {
+            if (_cts is null)
+            {
+                _cts = new CancellationTokenSource();
+                if (Cancelled && ShieldDepth == 0) _cts.Cancel();
+            }
+            return _cts.Token;
+        }
+    }
+
+    /// <summary>Called when the body's task completes: records the outcome and tells the scheduler.</summary>
+    protected void End(Exception? error)
+    {
+        if (error is null) State = CoroutineState.Done;
+        else
+        {
+            State = error is OperationCanceledException && Cancelled ? CoroutineState.Cancelled : CoroutineState.Failed;
+            Error = ExceptionDispatchInfo.Capture(error);
+        }
+        Scheduler.OnCoroutineEnded(this);
+    }
+
+    /// <summary>Ends a coroutine whose step threw outside its body task (a misbehaving custom awaiter).</summary>
+    internal void FailFromStep(Exception error)
+    {
+        if (!HasEnded) End(error);
+    }
+
+    /// <summary>Recycles the record once nothing can read it any more.</summary>
+    internal void TryRecycle()
+    {
+        if (!HasEnded || InStep || PendingJoinWakes != 0 || Joiners.Count != 0 || !(Background || JoinConsumed)) return;
+        unchecked { Version++; }
+        Cancelled = false;
+        ShieldDepth = 0;
+        Queued = false;
+        Continuation = null;
+        Site = null;
+        WokenByCancel = false;
+        Parked = false;
+        Name = null;
+        SpawnFile = null;
+        SpawnMember = null;
+        Error = null;
+        JoinConsumed = false;
+        Background = false;
+        Owner = null;
+        if (_cts is not null && !_cts.TryReset()) _cts = null;
+        ReturnToPool();
+    }
+
+    bool IWaitSite.TryCancelWait(Coroutine waiter)
+    {
+        if (!waiter.InWaitList) return false;
+        Joiners.Remove(waiter);
+        return true;
+    }
+
+    string IWaitSite.Describe() => $"joining coroutine {Describe()}";
+
+    /// <summary>"'name' (spawned at file:line in member)".</summary>
+    internal string Describe() =>
+        $"'{Name ?? "unnamed"}' (spawned at {System.IO.Path.GetFileName(SpawnFile) ?? "?"}:{SpawnLine}" +
+        (SpawnMember is null ? ")" : $" in {SpawnMember})");
+}
+
+/// <summary>How a primitive wait ended; see <see cref="Coroutine.EndWait"/>.</summary>
+internal enum WaitOutcome
+{
+    /// <summary>The await completed without suspending.</summary>
+    Immediate,
+    /// <summary>The primitive handed the waiter its value, permit or signal.</summary>
+    Signaled,
+    /// <summary>A cancel removed the waiter before any hand-off.</summary>
+    Cancelled,
+}
+
+/// <summary>Told when an owned coroutine ends (task groups implement this).</summary>
+internal interface ICoroutineOwner
+{
+    void OnChildEnded(Coroutine child);
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace CoSched;
+
+/// <summary>Awaits the end of a coroutine and returns its result. Returned by <see cref="CoroutineHandle{T}.Wait"/>.</summary>
+public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter
+{
+    private readonly Coroutine<T> _target;
+    private readonly Coroutine _waiter;
+    private readonly int _version;
+
+    internal JoinAwaitable(Coroutine<T> target, Coroutine waiter)
+    {
+        _target = target;
+        _waiter = waiter;
+        _version = target.Version;
+    }
+
+    /// <summary>Gets the awaiter (itself).</summary>
+    public JoinAwaitable<T> GetAwaiter() => this;
+
+    /// <summary>True when the target has already ended. Throws if the waiter is being cancelled.</summary>
+    public bool IsCompleted
+    {
+        get
+        {
+            if (_target.HasEnded) return true;
+            _waiter.ThrowIfCancelled();
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
+
+    /// <inheritdoc />
+    public void UnsafeOnCompleted(Action continuation)
+    {
+        if (ReferenceEquals(_target, _waiter))
+            throw new InvalidOperationException("A coroutine cannot wait for itself to end.");
+        _waiter.Park(continuation, _target);
+        _target.Joiners.Add(_waiter);
+    }
+
+    /// <summary>Returns the target's result or rethrows its exception; throws <see cref="CancelledException"/> if the wait was cancelled.</summary>
+    public T GetResult()
+    {
+        WaitOutcome outcome = _waiter.EndWait();
+        if (outcome == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
+        Coroutine<T> target = _target;
+        if (target.Version != _version)
+            throw new InvalidOperationException("This coroutine's outcome was already consumed by another Wait().");
+        if (outcome == WaitOutcome.Signaled) target.PendingJoinWakes--;
+        target.JoinConsumed = true;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = target.Error;
+        T result = target.Result;
+        target.TryRecycle();
+        error?.Throw();
+        return result;
+    }
+}
+
+/// <summary>Awaits the end of a coroutine. Returned by <see cref="CoroutineHandle.Wait"/>.</summary>
+public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+{
+    private readonly Coroutine _target;
+    private readonly Coroutine _waiter;
+    private readonly int _version;
+
+    internal JoinAwaitable(Coroutine target, Coroutine waiter)
+    {
+        _target = target;
+        _waiter = waiter;
+        _version = target.Version;
+    }
+
+    /// <summary>Gets the awaiter (itself).</summary>
+    public JoinAwaitable GetAwaiter() => this;
+
+    /// <summary>True when the target has already ended. Throws if the waiter is being cancelled.</summary>
+    public bool IsCompleted
+    {
+        get
+        {
+            if (_target.HasEnded) return true;
+            _waiter.ThrowIfCancelled();
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
+
+    /// <inheritdoc />
+    public void UnsafeOnCompleted(Action continuation)
+    {
+        if (ReferenceEquals(_target, _waiter))
+            throw new InvalidOperationException("A coroutine cannot wait for itself to end.");
+        _waiter.Park(continuation, _target);
+        _target.Joiners.Add(_waiter);
+    }
+
+    /// <summary>Rethrows the target's exception, if any; throws <see cref="CancelledException"/> if the wait was cancelled.</summary>
+    public void GetResult()
+    {
+        WaitOutcome outcome = _waiter.EndWait();
+        if (outcome == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
+        Coroutine target = _target;
+        if (target.Version != _version)
+            throw new InvalidOperationException("This coroutine's outcome was already consumed by another Wait().");
+        if (outcome == WaitOutcome.Signaled) target.PendingJoinWakes--;
+        target.JoinConsumed = true;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = target.Error;
+        target.TryRecycle();
+        error?.Throw();
+    }
+}

@@ -1,0 +1,40 @@
+using System;
+
+namespace CoSched;
+
+/// <summary>The scheduler's FIFO of runnable coroutines: a power-of-two array ring that grows and never shrinks.</summary>
+internal sealed class ReadyQueue
+{
+    private Coroutine?[] _items = new Coroutine?[64];
+    private int _head;
+    private int _count;
+
+    public int Count => _count;
+
+    public void Enqueue(Coroutine co)
+    {
+        if (_count == _items.Length) Grow();
+        _items[(_head + _count) & (_items.Length - 1)] = co;
+        _count++;
+    }
+
+    public Coroutine Dequeue()
+    {
+        int head = _head;
+        Coroutine co = _items[head]!;
+        _items[head] = null;
+        _head = (head + 1) & (_items.Length - 1);
+        _count--;
+        return co;
+    }
+
+    private void Grow()
+    {
+        var bigger = new Coroutine?[_items.Length * 2];
+        int firstPart = Math.Min(_count, _items.Length - _head);
+        Array.Copy(_items, _head, bigger, 0, firstPart);
+        Array.Copy(_items, 0, bigger, firstPart, _count - firstPart);
+        _items = bigger;
+        _head = 0;
+    }
+}

@@ -1,0 +1,496 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace CoSched;
+
+/// <summary>
+/// A cooperative, single-threaded coroutine scheduler bound to the thread that created it. It owns a FIFO ready queue
+/// and runs coroutines in rounds: a round resumes exactly the coroutines that were ready when it began, so a coroutine
+/// pausing in a loop cannot starve the others. The host drives it with <see cref="RunUntilIdle()"/>, which never spins
+/// and never blocks: it returns as soon as nothing is immediately ready, saying why (<see cref="DrainResult"/>).
+/// Other threads reach it only through <see cref="Post(Action)"/>; every other member refuses them with
+/// <see cref="WrongThreadException"/>.
+/// </summary>
+public sealed class Scheduler
+{
+    [ThreadStatic] private static Coroutine? t_current;
+
+    private readonly int _threadId;
+    private readonly string? _threadName;
+    private readonly ReadyQueue _ready = new();
+    private readonly Inbox _inbox = new();
+    private readonly SchedulerSynchronizationContext _syncContext;
+    private Coroutine? _liveHead;
+    private Coroutine? _liveTail;
+    private int _liveCount;
+    private Coroutine? _main;
+    private int _externalWaits;
+    private int _leases;
+    private bool _draining;
+    private int _workAvailableArmed;
+    private IEventLoop? _eventLoop;
+
+    /// <summary>The coroutine running a step right now on this scheduler, or null between steps.</summary>
+    internal Coroutine? CurrentCoroutine;
+
+    /// <summary>Creates a scheduler bound to the calling thread.</summary>
+    public Scheduler()
+    {
+        Thread t = Thread.CurrentThread;
+        _threadId = t.ManagedThreadId;
+        _threadName = t.Name;
+        _syncContext = new SchedulerSynchronizationContext(this);
+    }
+
+    /// <summary>
+    /// Raised once per idle period, from whichever thread delivers new work (a <see cref="Post(Action)"/>, a foreign
+    /// completion, or a wake from the scheduler's own thread between drains): the host should call
+    /// <see cref="RunUntilIdle()"/> soon on the scheduler's thread. Handlers must be quick and thread-safe; an exception
+    /// from a handler propagates to the caller that delivered the work (the work itself is already queued).
+    /// </summary>
+    public event Action? WorkAvailable;
+
+    /// <summary>The scheduler of the coroutine running on this thread, or null outside any coroutine.</summary>
+    public static Scheduler? Current => t_current?.Scheduler;
+
+    internal static Coroutine? CurrentCoroutineOrNull => t_current;
+
+    /// <summary>True when called on the scheduler's own thread.</summary>
+    public bool IsOnSchedulerThread => Environment.CurrentManagedThreadId == _threadId;
+
+    /// <summary>The event loop attached to this scheduler, or null (scheduler-only mode).</summary>
+    public IEventLoop? EventLoop => _eventLoop;
+
+    /// <summary>Number of coroutines that have been spawned and have not ended.</summary>
+    public int LiveCoroutines
+    {
+        get
+        {
+            CheckThread();
+            return _liveCount;
+        }
+    }
+
+    /// <summary>Attaches an event loop (timers, external waits). Done once, before coroutines use time.</summary>
+    public void AttachEventLoop(IEventLoop eventLoop)
+    {
+        ArgumentNullException.ThrowIfNull(eventLoop);
+        CheckThread();
+        if (_eventLoop is not null && !ReferenceEquals(_eventLoop, eventLoop))
+            throw new InvalidOperationException("This scheduler already has an event loop; a scheduler has at most one.");
+        _eventLoop = eventLoop;
+    }
+
+    // ----- spawning -----
+
+    /// <summary>
+    /// Spawns a top-level coroutine. It starts queued and shielded, so its body always begins (and its finally blocks
+    /// run) even if it is cancelled before its first step. Callable on the scheduler's thread, inside or outside coroutines.
+    /// </summary>
+    public CoroutineHandle Spawn(Func<CoTask> body, string? name = null,
+        [CallerMemberName] string? member = null, [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        CheckThread();
+        Coroutine<VoidResult> co = SpawnCore<VoidResult>(null, body, name, file, line, member, null, background: false);
+        return new CoroutineHandle(co, co.Version);
+    }
+
+    /// <summary>Spawns a top-level coroutine that produces a value; see <see cref="Spawn(Func{CoTask}, string?, string?, string?, int)"/>.</summary>
+    public CoroutineHandle<T> Spawn<T>(Func<CoTask<T>> body, string? name = null,
+        [CallerMemberName] string? member = null, [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        CheckThread();
+        Coroutine<T> co = SpawnCore(body, null, name, file, line, member, null, background: false);
+        return new CoroutineHandle<T>(co, co.Version);
+    }
+
+    /// <summary>
+    /// Spawns a top-level coroutine with no handle: its record is recycled as soon as it ends, and its outcome
+    /// (including a failure) is not observable. Prefer a task group when failures matter.
+    /// </summary>
+    public void SpawnBackground(Func<CoTask> body, string? name = null,
+        [CallerMemberName] string? member = null, [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        CheckThread();
+        SpawnCore<VoidResult>(null, body, name, file, line, member, null, background: true);
+    }
+
+    internal Coroutine<T> SpawnCore<T>(Func<CoTask<T>>? body, Func<CoTask>? voidBody, string? name, string? file, int line,
+                                       string? member, ICoroutineOwner? owner, bool background)
+    {
+        Coroutine<T> co = Coroutine<T>.Rent(body, voidBody);
+        co.Init(this, name, file, line, member, owner, background);
+        if (_liveTail is null) _liveHead = co; else _liveTail.LiveNext = co;
+        co.LivePrev = _liveTail;
+        co.LiveNext = null;
+        _liveTail = co;
+        _liveCount++;
+        Wake(co);
+        return co;
+    }
+
+    /// <summary>
+    /// The scheduler-only entry point: spawns <paramref name="main"/>, drains the immediately ready work, and returns a
+    /// handle to main (state, result, exception). It never waits for blocked coroutines: call
+    /// <see cref="RunUntilIdle()"/> again whenever the host has delivered work (see <see cref="WorkAvailable"/>).
+    /// </summary>
+    public CoroutineHandle RunAsyncMain(Func<CoTask> main, string? name = "main",
+        [CallerMemberName] string? member = null, [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        CheckThread();
+        CheckNoMain();
+        Coroutine<VoidResult> co = SpawnCore<VoidResult>(null, main, name, file, line, member, null, background: false);
+        _main = co;
+        var handle = new CoroutineHandle(co, co.Version);
+        RunUntilIdle();
+        return handle;
+    }
+
+    /// <summary>The scheduler-only entry point for a main that returns a value; see <see cref="RunAsyncMain(Func{CoTask}, string?, string?, string?, int)"/>.</summary>
+    public CoroutineHandle<T> RunAsyncMain<T>(Func<CoTask<T>> main, string? name = "main",
+        [CallerMemberName] string? member = null, [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        CheckThread();
+        CheckNoMain();
+        Coroutine<T> co = SpawnCore(main, null, name, file, line, member, null, background: false);
+        _main = co;
+        var handle = new CoroutineHandle<T>(co, co.Version);
+        RunUntilIdle();
+        return handle;
+    }
+
+    private void CheckNoMain()
+    {
+        if (_main is not null && !_main.HasEnded)
+            throw new InvalidOperationException("This scheduler already runs a main coroutine; spawn further work with Spawn.");
+    }
+
+    // ----- draining -----
+
+    /// <summary>Runs rounds while work is immediately ready; see <see cref="RunUntilIdle(DrainBudget)"/>.</summary>
+    public DrainResult RunUntilIdle() => RunUntilIdle(DrainBudget.Unlimited);
+
+    /// <summary>
+    /// Runs rounds while work is immediately ready and the budget lasts, then returns why it stopped. Never spins on
+    /// blocked coroutines and never blocks the thread. Exceptions thrown by posted actions propagate from here after the
+    /// whole posted batch has run (nothing else is lost: ready coroutines stay queued for the next call).
+    /// </summary>
+    public DrainResult RunUntilIdle(DrainBudget budget)
+    {
+        CheckThread();
+        if (_draining)
+            throw new InvalidOperationException("RunUntilIdle is not reentrant: it was called from inside a drain " +
+                                                "(a coroutine or a posted action). Return to the host loop instead.");
+        _draining = true;
+        Volatile.Write(ref _workAvailableArmed, 0);
+        SynchronizationContext? hostContext = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(_syncContext);
+        int steps = 0, rounds = 0;
+        int maxSteps = budget.MaxSteps == 0 ? int.MaxValue : budget.MaxSteps;
+        long timeLimit = budget.MaxStopwatchTicks;
+        long start = timeLimit == 0 ? 0 : Stopwatch.GetTimestamp();
+        List<Exception>? postErrors = null;
+        DrainStatus status;
+        try
+        {
+            while (true)
+            {
+                if (_inbox.HasItems) ProcessInbox(ref postErrors);
+                int n = _ready.Count;
+                if (n == 0)
+                {
+                    Volatile.Write(ref _workAvailableArmed, 1);
+                    if (_inbox.HasItems)
+                    {
+                        Volatile.Write(ref _workAvailableArmed, 0);
+                        continue;
+                    }
+                    status = IdleStatus();
+                    break;
+                }
+                if (steps >= maxSteps || timeLimit != 0 && Stopwatch.GetTimestamp() - start >= timeLimit)
+                {
+                    status = DrainStatus.BudgetExhausted;
+                    break;
+                }
+                rounds++;
+                int allowed = Math.Min(n, maxSteps - steps);
+                for (int i = 0; i < allowed; i++)
+                {
+                    if (timeLimit != 0 && i > 0 && Stopwatch.GetTimestamp() - start >= timeLimit) break;
+                    Step(_ready.Dequeue());
+                    steps++;
+                }
+            }
+        }
+        finally
+        {
+            _draining = false;
+            SynchronizationContext.SetSynchronizationContext(hostContext);
+        }
+        if (postErrors is not null)
+            throw postErrors.Count == 1 ? Rethrow(postErrors[0]) : new AggregateException(postErrors);
+        return new DrainResult(status, steps, rounds, _eventLoop?.NextDeadline, _externalWaits > 0 || _leases > 0,
+                               status == DrainStatus.Deadlock ? BuildDeadlockReport() : null);
+    }
+
+    private static Exception Rethrow(Exception e)
+    {
+        ExceptionDispatchInfo.Throw(e);
+        return e;
+    }
+
+    private DrainStatus IdleStatus()
+    {
+        if (_main is not null ? _main.HasEnded : _liveCount == 0) return DrainStatus.Completed;
+        if (_liveCount > 0 && _externalWaits == 0 && _leases == 0 && _eventLoop?.HasPendingTimers != true)
+            return DrainStatus.Deadlock;
+        return DrainStatus.Idle;
+    }
+
+    /// <summary>Resumes one coroutine for one step.</summary>
+    private void Step(Coroutine co)
+    {
+        co.Queued = false;
+        CurrentCoroutine = co;
+        t_current = co;
+        co.InStep = true;
+        try
+        {
+            if (co.State == CoroutineState.Created)
+            {
+                co.State = CoroutineState.Running;
+                co.DropSpawnShield();
+                co.StartBody();
+            }
+            else
+            {
+                Action? c = co.Continuation;
+                co.Continuation = null;
+                co.Site = null;
+                co.State = CoroutineState.Running;
+                c?.Invoke();
+            }
+        }
+        catch (Exception e)
+        {
+            co.FailFromStep(e);
+        }
+        finally
+        {
+            co.InStep = false;
+            CurrentCoroutine = null;
+            t_current = null;
+        }
+        if (co.State == CoroutineState.Running) co.State = CoroutineState.Suspended;
+        else if (co.HasEnded) co.TryRecycle();
+    }
+
+    /// <summary>Queues a coroutine to run next round. Idempotent: a coroutine already queued is not queued twice.</summary>
+    internal void Wake(Coroutine co)
+    {
+        if (co.Queued) return;
+        co.Queued = true;
+        _ready.Enqueue(co);
+        if (!_draining) SignalWorkAvailable();
+    }
+
+    internal void OnCoroutineEnded(Coroutine co)
+    {
+        if (co.LivePrev is null) _liveHead = co.LiveNext; else co.LivePrev.LiveNext = co.LiveNext;
+        if (co.LiveNext is null) _liveTail = co.LivePrev; else co.LiveNext.LivePrev = co.LivePrev;
+        co.LiveNext = null;
+        co.LivePrev = null;
+        _liveCount--;
+        while (co.Joiners.RemoveFirst() is { } joiner)
+        {
+            co.PendingJoinWakes++;
+            Wake(joiner);
+        }
+        co.Owner?.OnChildEnded(co);
+    }
+
+    // ----- the inbox: the only thread-safe part -----
+
+    /// <summary>
+    /// Queues <paramref name="action"/> to run on the scheduler's thread during the next drain, outside any coroutine.
+    /// Thread-safe; raises <see cref="WorkAvailable"/> if the scheduler is idle.
+    /// </summary>
+    public void Post(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        _inbox.Add(new InboxItem { Action = action });
+        SignalWorkAvailable();
+    }
+
+    internal void PostCallback(SendOrPostCallback callback, object? state)
+    {
+        _inbox.Add(new InboxItem { Callback = callback, State = state });
+        SignalWorkAvailable();
+    }
+
+    /// <summary>Called from any thread when a foreign awaitable completes: resume <paramref name="co"/> on our thread.</summary>
+    internal void PostForeignResume(Coroutine co, Action continuation)
+    {
+        _inbox.Add(new InboxItem { Coroutine = co, Action = continuation });
+        SignalWorkAvailable();
+    }
+
+    /// <summary>Counts a foreign await as an external wait: blocked coroutines are then idle, not deadlocked.</summary>
+    internal void BeginForeignWait(Coroutine co)
+    {
+        _externalWaits++;
+        co.Site = ForeignWaitSite.Instance;
+    }
+
+    /// <summary>Counts outstanding external work (offloaded jobs) that will post back; used by the event loop.</summary>
+    internal void AddExternalWait() => _externalWaits++;
+
+    /// <summary>Ends an external wait counted by <see cref="AddExternalWait"/>.</summary>
+    internal void RemoveExternalWait() => _externalWaits--;
+
+    private void SignalWorkAvailable()
+    {
+        if (Volatile.Read(ref _workAvailableArmed) == 1 && Interlocked.Exchange(ref _workAvailableArmed, 0) == 1)
+            WorkAvailable?.Invoke();
+    }
+
+    private void ProcessInbox(ref List<Exception>? errors)
+    {
+        int n = _inbox.TakeAll(out InboxItem[] batch);
+        for (int i = 0; i < n; i++)
+        {
+            ref InboxItem item = ref batch[i];
+            try
+            {
+                if (item.Coroutine is { } co)
+                {
+                    _externalWaits--;
+                    if (co.Continuation is null && !co.HasEnded) co.ResumeLater(item.Action!);
+                    else RunAs(co, item.Action!); // the coroutine has concurrent .NET frames; run this one in place
+                }
+                else if (item.Action is { } action) action();
+                else item.Callback!(item.State);
+            }
+            catch (Exception e)
+            {
+                (errors ??= new List<Exception>()).Add(e);
+            }
+        }
+        _inbox.Return(batch, n);
+    }
+
+    private void RunAs(Coroutine co, Action action)
+    {
+        CurrentCoroutine = co;
+        t_current = co;
+        try { action(); }
+        finally
+        {
+            CurrentCoroutine = null;
+            t_current = null;
+        }
+    }
+
+    // ----- external feeders -----
+
+    /// <summary>
+    /// Declares that something outside the coroutines (a host, another thread) will deliver work later, e.g. by posting
+    /// items into a queue. While any lease is open, coroutines blocked on primitives are <see cref="DrainStatus.Idle"/>,
+    /// not <see cref="DrainStatus.Deadlock"/>. Dispose the lease (on the scheduler's thread, or it is posted) when done.
+    /// </summary>
+    public IDisposable AcquireFeederLease()
+    {
+        CheckThread();
+        _leases++;
+        return new FeederLease(this);
+    }
+
+    private sealed class FeederLease(Scheduler scheduler) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            if (scheduler.IsOnSchedulerThread && !scheduler._draining) ReleaseNow();
+            else if (scheduler.IsOnSchedulerThread) scheduler._leases--;
+            else scheduler.Post(() => scheduler._leases--);
+
+            void ReleaseNow()
+            {
+                scheduler._leases--;
+                // Releasing the last lease may turn an idle scheduler into a deadlocked one: let the host re-check.
+                scheduler.SignalWorkAvailable();
+            }
+        }
+    }
+
+    // ----- diagnostics -----
+
+    private DeadlockReport BuildDeadlockReport()
+    {
+        var list = new List<BlockedCoroutine>(_liveCount);
+        for (Coroutine? co = _liveHead; co is not null; co = co.LiveNext)
+            list.Add(Describe(co));
+        return new DeadlockReport(list);
+    }
+
+    private static BlockedCoroutine Describe(Coroutine co) =>
+        new(co.Name ?? "unnamed",
+            $"{System.IO.Path.GetFileName(co.SpawnFile) ?? "?"}:{co.SpawnLine}" + (co.SpawnMember is null ? "" : $" in {co.SpawnMember}"),
+            co.State,
+            co.Site?.Describe() ?? (co.Queued ? "nothing (ready)" : "an unfinished CoTask"));
+
+    /// <summary>A snapshot of every live coroutine: name, state, spawn site and what it waits on.</summary>
+    public IReadOnlyList<BlockedCoroutine> DescribeCoroutines()
+    {
+        CheckThread();
+        var list = new List<BlockedCoroutine>(_liveCount);
+        for (Coroutine? co = _liveHead; co is not null; co = co.LiveNext) list.Add(Describe(co));
+        return list;
+    }
+
+    // ----- thread affinity -----
+
+    /// <summary>Throws <see cref="WrongThreadException"/> unless called on the scheduler's thread.</summary>
+    internal void CheckThread([CallerMemberName] string member = "")
+    {
+        if (Environment.CurrentManagedThreadId != _threadId) ThrowWrongThread(member);
+    }
+
+    private void ThrowWrongThread(string member) => throw new WrongThreadException(member, _threadId, _threadName);
+
+    /// <summary>
+    /// The coroutine that is awaiting a primitive of this scheduler right now; throws the documented exceptions when
+    /// called from another thread or outside any coroutine.
+    /// </summary>
+    internal Coroutine CurrentForAwait(string what)
+    {
+        if (Environment.CurrentManagedThreadId != _threadId) ThrowWrongThread(what);
+        return CurrentCoroutine ?? ThrowOutsideCoroutine(what);
+    }
+
+    internal static Coroutine ThrowOutsideCoroutine(string what) =>
+        throw new InvalidOperationException($"{what} was awaited outside any coroutine. CoSched primitives are awaited " +
+                                            "by coroutines: start one with scheduler.Spawn(...) or scheduler.RunAsyncMain(...).");
+}
+
+/// <summary>The site of a coroutine suspended on a .NET awaitable: it cannot be abandoned; it resumes when the operation completes.</summary>
+internal sealed class ForeignWaitSite : IWaitSite
+{
+    internal static readonly ForeignWaitSite Instance = new();
+
+    public bool TryCancelWait(Coroutine waiter) => false;
+
+    public string Describe() => "a .NET awaitable (Task/ValueTask); it resumes through the inbox";
+}
