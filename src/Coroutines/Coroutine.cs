@@ -26,7 +26,6 @@ internal abstract class Coroutine : IWaitSite
     internal bool WokenByCancel;
     /// <summary>Set by <see cref="Park"/>, cleared by <see cref="EndWait"/>: tells an awaiter whether it really suspended.</summary>
     internal bool Parked;
-    internal bool InStep;
 
     internal string? Name;
     internal string? SpawnFile;
@@ -180,7 +179,7 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Recycles the record once nothing can read it any more.</summary>
     internal void TryRecycle()
     {
-        if (!HasEnded || InStep || PendingJoinWakes != 0 || Joiners.Count != 0 || !(Background || JoinConsumed)) return;
+        if (!HasEnded || ReferenceEquals(Scheduler.CurrentCoroutine, this) || PendingJoinWakes != 0 || Joiners.Count != 0 || !(Background || JoinConsumed)) return;
         unchecked { Version++; }
         Cancelled = false;
         ShieldDepth = 0;

@@ -3,8 +3,9 @@ using System;
 namespace CoSched;
 
 /// <summary>
-/// What the scheduler needs from an attached event loop (timers and external waits). Implemented in CoSched.EventLoop;
-/// the scheduler itself knows no clock. With none attached, time-based calls throw <see cref="EventLoopRequiredException"/>.
+/// What the scheduler and the coroutine-facing time calls need from an attached event loop. Implemented in
+/// CoSched.EventLoop (native, virtual, host clock); the scheduler itself knows no clock. With none attached, time-based
+/// calls throw <see cref="EventLoopRequiredException"/>.
 /// </summary>
 public interface IEventLoop
 {
@@ -13,4 +14,10 @@ public interface IEventLoop
 
     /// <summary>The earliest pending deadline on the loop's clock, or null.</summary>
     TimeSpan? NextDeadline { get; }
+
+    /// <summary>The loop's current time (its own clock: monotonic, virtual or host time).</summary>
+    TimeSpan Now { get; }
+
+    /// <summary>Suspends the calling coroutine for <paramref name="delay"/> on the loop's clock (cancellable).</summary>
+    CoTask Sleep(TimeSpan delay);
 }

@@ -15,9 +15,10 @@ namespace CoSched;
 /// Other threads reach it only through <see cref="Post(Action)"/>; every other member refuses them with
 /// <see cref="WrongThreadException"/>.
 /// </summary>
-public sealed class Scheduler
+public sealed partial class Scheduler
 {
-    [ThreadStatic] private static Coroutine? t_current;
+    /// <summary>The scheduler draining on this thread (set for the duration of a drain; one thread-static write per drain, not per step).</summary>
+    [ThreadStatic] private static Scheduler? t_draining;
 
     private readonly int _threadId;
     private readonly string? _threadName;
@@ -55,9 +56,9 @@ public sealed class Scheduler
     public event Action? WorkAvailable;
 
     /// <summary>The scheduler of the coroutine running on this thread, or null outside any coroutine.</summary>
-    public static Scheduler? Current => t_current?.Scheduler;
+    public static Scheduler? Current => t_draining?.CurrentCoroutine?.Scheduler;
 
-    internal static Coroutine? CurrentCoroutineOrNull => t_current;
+    internal static Coroutine? CurrentCoroutineOrNull => t_draining?.CurrentCoroutine;
 
     /// <summary>True when called on the scheduler's own thread.</summary>
     public bool IsOnSchedulerThread => Environment.CurrentManagedThreadId == _threadId;
@@ -194,6 +195,8 @@ public sealed class Scheduler
         Volatile.Write(ref _workAvailableArmed, 0);
         SynchronizationContext? hostContext = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(_syncContext);
+        Scheduler? outer = t_draining;
+        t_draining = this;
         int steps = 0, rounds = 0;
         int maxSteps = budget.MaxSteps == 0 ? int.MaxValue : budget.MaxSteps;
         long timeLimit = budget.MaxStopwatchTicks;
@@ -235,6 +238,7 @@ public sealed class Scheduler
         finally
         {
             _draining = false;
+            t_draining = outer;
             SynchronizationContext.SetSynchronizationContext(hostContext);
         }
         if (postErrors is not null)
@@ -262,8 +266,6 @@ public sealed class Scheduler
     {
         co.Queued = false;
         CurrentCoroutine = co;
-        t_current = co;
-        co.InStep = true;
         try
         {
             if (co.State == CoroutineState.Created)
@@ -287,9 +289,7 @@ public sealed class Scheduler
         }
         finally
         {
-            co.InStep = false;
             CurrentCoroutine = null;
-            t_current = null;
         }
         if (co.State == CoroutineState.Running) co.State = CoroutineState.Suspended;
         else if (co.HasEnded) co.TryRecycle();
@@ -392,13 +392,8 @@ public sealed class Scheduler
     private void RunAs(Coroutine co, Action action)
     {
         CurrentCoroutine = co;
-        t_current = co;
         try { action(); }
-        finally
-        {
-            CurrentCoroutine = null;
-            t_current = null;
-        }
+        finally { CurrentCoroutine = null; }
     }
 
     // ----- external feeders -----
