@@ -18,8 +18,15 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Shield depth: 1 from spawn until the body starts, plus one per active ProtectFromCancel.</summary>
     internal int ShieldDepth;
     internal bool Queued;
-    /// <summary>What to run when the scheduler resumes this coroutine (the parked frame's MoveNext).</summary>
+    /// <summary>
+    /// What to run when the scheduler resumes this coroutine (the parked frame's MoveNext). Not cleared on resume: a loop
+    /// parks the same delegate again, and skipping the rewrite skips a GC write barrier.
+    /// </summary>
     internal Action? Continuation;
+    /// <summary>True from <see cref="Park"/> (or <see cref="ResumeLater"/>) until the scheduler resumes the coroutine.</summary>
+    internal bool Waiting;
+    /// <summary>The ExecutionContext (null = default) to restore when the next step begins; saved when a step ends.</summary>
+    internal System.Threading.ExecutionContext? SavedContext;
     /// <summary>What it waits on while suspended: asked to drop the waiter on cancel, named in reports.</summary>
     internal IWaitSite? Site;
     /// <summary>Set when a cancel removed it from its site; the primitive's GetResult then throws.</summary>
@@ -85,11 +92,12 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Records the continuation of a wait on <paramref name="site"/>; the site wakes it with <see cref="Scheduler.Wake"/>.</summary>
     internal void Park(Action continuation, IWaitSite? site)
     {
-        if (Continuation is not null)
+        if (Waiting)
             throw new InvalidOperationException("This coroutine is already waiting on something else. A coroutine waits on " +
                                                 "one thing at a time; use Spawn (or a task group) for concurrent waits.");
-        Continuation = continuation;
-        Site = site;
+        Waiting = true;
+        if (!ReferenceEquals(Continuation, continuation)) Continuation = continuation;
+        if (!ReferenceEquals(Site, site)) Site = site; // skip the write barrier in the common case (null)
         WokenByCancel = false;
         Parked = true;
     }
@@ -111,6 +119,7 @@ internal abstract class Coroutine : IWaitSite
     internal void ResumeLater(Action continuation)
     {
         Continuation = continuation;
+        Waiting = true;
         Site = null;
         Scheduler.Wake(this);
     }
@@ -185,6 +194,8 @@ internal abstract class Coroutine : IWaitSite
         ShieldDepth = 0;
         Queued = false;
         Continuation = null;
+        Waiting = false;
+        SavedContext = null;
         Site = null;
         WokenByCancel = false;
         Parked = false;
