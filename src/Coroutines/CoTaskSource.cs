@@ -98,7 +98,7 @@ internal abstract class CoTaskSource<T>
         {
             // A CoTask awaited by another coroutine resumes that coroutine through the ready queue; the scheduler
             // restores its saved context when the step begins.
-            co.ResumeLater(c);
+            co.ResumeLater(c, ec);
         }
     }
 

@@ -97,6 +97,7 @@ internal abstract class Coroutine : IWaitSite
                                                 "one thing at a time; use Spawn (or a task group) for concurrent waits.");
         Waiting = true;
         if (!ReferenceEquals(Continuation, continuation)) Continuation = continuation;
+        SaveContext();
         if (!ReferenceEquals(Site, site)) Site = site; // skip the write barrier in the common case (null)
         WokenByCancel = false;
         Parked = true;
@@ -115,9 +116,20 @@ internal abstract class Coroutine : IWaitSite
         return WaitOutcome.Cancelled;
     }
 
-    /// <summary>Resumes a coroutine that awaited a CoTask completed by another coroutine.</summary>
-    internal void ResumeLater(Action continuation)
+    /// <summary>
+    /// Remembers the innermost suspended frame's ExecutionContext; the scheduler restores it when the next step begins.
+    /// Taken at the suspension point itself, before enclosing CoTask builders restore their callers' context.
+    /// </summary>
+    internal void SaveContext()
     {
+        System.Threading.ExecutionContext? ec = ThreadContext.Get(Scheduler.Thread);
+        if (!ReferenceEquals(ec, SavedContext)) SavedContext = ec;
+    }
+
+    /// <summary>Resumes a coroutine that awaited a CoTask completed by another coroutine (or a foreign operation).</summary>
+    internal void ResumeLater(Action continuation, System.Threading.ExecutionContext? context)
+    {
+        SavedContext = context;
         Continuation = continuation;
         Waiting = true;
         Site = null;
@@ -170,6 +182,14 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Called when the body's task completes: records the outcome and tells the scheduler.</summary>
     protected void End(Exception? error)
     {
+        if (Waiting)
+        {
+            // A CoTask started but not awaited by this coroutine parked it and is now abandoned: it never resumes.
+            // Leave the wait site so no primitive hands it a value, permit or signal that would be lost.
+            Site?.TryCancelWait(this);
+            Site = null;
+            Waiting = false;
+        }
         if (error is null) State = CoroutineState.Done;
         else
         {
@@ -188,7 +208,7 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Recycles the record once nothing can read it any more.</summary>
     internal void TryRecycle()
     {
-        if (!HasEnded || ReferenceEquals(Scheduler.CurrentCoroutine, this) || PendingJoinWakes != 0 || Joiners.Count != 0 || !(Background || JoinConsumed)) return;
+        if (!HasEnded || Queued || ReferenceEquals(Scheduler.CurrentCoroutine, this) || PendingJoinWakes != 0 || Joiners.Count != 0 || !(Background || JoinConsumed)) return;
         unchecked { Version++; }
         Cancelled = false;
         ShieldDepth = 0;

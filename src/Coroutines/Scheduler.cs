@@ -277,6 +277,12 @@ public sealed partial class Scheduler
     private void Step(Coroutine co)
     {
         co.Queued = false;
+        if (co.HasEnded)
+        {
+            // Woken for a frame that was abandoned when the coroutine ended (see Coroutine.End): nothing to resume.
+            co.TryRecycle();
+            return;
+        }
         // CurrentCoroutine is left set between steps (only inbox processing and the drain's end clear it), so a
         // coroutine resumed twice in a row costs no write barrier.
         if (!ReferenceEquals(CurrentCoroutine, co)) CurrentCoroutine = co;
@@ -302,12 +308,7 @@ public sealed partial class Scheduler
         {
             co.FailFromStep(e);
         }
-        if (co.State == CoroutineState.Running)
-        {
-            co.State = CoroutineState.Suspended;
-            ExecutionContext? ec = ThreadContext.Get(thread);
-            if (!ReferenceEquals(ec, co.SavedContext)) co.SavedContext = ec;
-        }
+        if (co.State == CoroutineState.Running) co.State = CoroutineState.Suspended;
         else if (co.HasEnded)
         {
             CurrentCoroutine = null;
@@ -359,9 +360,9 @@ public sealed partial class Scheduler
     }
 
     /// <summary>Called from any thread when a foreign awaitable completes: resume <paramref name="co"/> on our thread.</summary>
-    internal void PostForeignResume(Coroutine co, Action continuation)
+    internal void PostForeignResume(Coroutine co, int version, Action continuation)
     {
-        _inbox.Add(new InboxItem { Coroutine = co, Action = continuation });
+        _inbox.Add(new InboxItem { Coroutine = co, Version = version, Action = continuation });
         SignalWorkAvailable();
     }
 
@@ -370,6 +371,7 @@ public sealed partial class Scheduler
     {
         _externalWaits++;
         co.Site = ForeignWaitSite.Instance;
+        co.SaveContext();
     }
 
     /// <summary>Counts outstanding external work (offloaded jobs) that will post back; used by the event loop.</summary>
@@ -395,7 +397,9 @@ public sealed partial class Scheduler
                 if (item.Coroutine is { } co)
                 {
                     _externalWaits--;
-                    if (!co.Waiting && !co.HasEnded) co.ResumeLater(item.Action!);
+                    if (co.Version != item.Version || co.HasEnded)
+                        item.Action!(); // an abandoned frame of a coroutine that has ended: it runs outside any coroutine
+                    else if (!co.Waiting) co.ResumeLater(item.Action!, co.SavedContext);
                     else RunAs(co, item.Action!); // the coroutine has concurrent .NET frames; run this one in place
                 }
                 else if (item.Action is { } action) action();

@@ -17,6 +17,7 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     internal TStateMachine StateMachine = default!;
     private StateMachineBox<TStateMachine, TResult>? _nextFree;
     private Coroutine? _foreignOwner;
+    private int _foreignOwnerVersion;
     internal readonly Action MoveNextAction;
     private readonly Action _foreignCompleted;
 
@@ -69,6 +70,7 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
             "A CoTask method awaited a .NET awaitable outside any coroutine. CoTask methods run on a CoSched scheduler: " +
             "start them with scheduler.Spawn(...) or scheduler.RunAsyncMain(...).");
         _foreignOwner = co;
+        _foreignOwnerVersion = co.Version;
         co.Scheduler.BeginForeignWait(co);
         // Our synchronization context would post the continuation to the inbox a second time; let it run anywhere.
         SynchronizationContext? sc = SynchronizationContext.Current;
@@ -85,6 +87,6 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     {
         Coroutine co = _foreignOwner!;
         _foreignOwner = null;
-        co.Scheduler.PostForeignResume(co, MoveNextAction);
+        co.Scheduler.PostForeignResume(co, _foreignOwnerVersion, MoveNextAction);
     }
 }
