@@ -45,8 +45,7 @@ public class PauseTests
     {
         var ex = await Assert.ThrowsAsync<System.InvalidOperationException>(async () => await Co.Pause());
         Assert.Contains("Spawn", ex.Message);
-        CoTask t = InCoTask();
-        var ex2 = Assert.Throws<System.InvalidOperationException>(() => t.GetAwaiter().GetResult());
+        var ex2 = Assert.Throws<System.InvalidOperationException>(() => InCoTask().GetAwaiter().GetResult());
         Assert.Contains("outside any coroutine", ex2.Message);
 
         static async CoTask InCoTask() => await Co.Pause();

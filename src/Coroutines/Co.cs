@@ -11,7 +11,7 @@ public static partial class Co
 {
     /// <summary>Yields: the coroutine resumes in the next round, after every coroutine that is ready now.</summary>
     /// <exception cref="CancelledException">The coroutine is being cancelled (and is not shielded).</exception>
-    public static PauseAwaitable Pause() => default;
+    public static PauseAwaitable Pause() => new(CurrentCoroutine("Co.Pause()"));
 
     /// <summary>True once cancellation has been requested for the calling coroutine (even while shielded).</summary>
     public static bool IsBeingCancelled => CurrentCoroutine("Co.IsBeingCancelled").Cancelled;

@@ -40,16 +40,4 @@ internal static class CoTaskMethodBuilderCore
         if (CoAwaiterCheck<TAwaiter>.IsCoAwaiter) awaiter.OnCompleted(box.MoveNextAction);
         else box.AwaitForeignSafe(ref awaiter);
     }
-
-    /// <summary>
-    /// The pause fast path: stores the box's coroutine into the awaiter (no thread-static lookup per pause), then parks.
-    /// Called before the state machine is copied into a fresh box, so the awaiter's new field is copied along.
-    /// </summary>
-    internal static Coroutine PreparePause<TStateMachine, TResult>(ref PauseAwaitable awaiter, StateMachineBox<TStateMachine, TResult> box)
-        where TStateMachine : IAsyncStateMachine
-    {
-        Coroutine co = box.Owner ??= Co.CurrentCoroutine("Co.Pause()");
-        awaiter.SetCoroutine(co);
-        return co;
-    }
 }

@@ -49,29 +49,8 @@ public struct CoTaskMethodBuilder<T>
 
     /// <summary>Suspends on an awaiter.</summary>
     public void AwaitUnsafeOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
-        where TAwaiter : ICriticalNotifyCompletion where TStateMachine : IAsyncStateMachine
-    {
-        if (typeof(TAwaiter) == typeof(PauseAwaitable))
-        {
-            ref PauseAwaitable pause = ref Unsafe.As<TAwaiter, PauseAwaitable>(ref awaiter);
-            Coroutine co;
-            if (_box is StateMachineBox<TStateMachine, T> existing)
-            {
-                co = CoTaskMethodBuilderCore.PreparePause(ref pause, existing);
-                PauseAwaitable.Park(co, existing.MoveNextAction);
-            }
-            else
-            {
-                var box = StateMachineBox<TStateMachine, T>.Rent();
-                _box = box;
-                co = CoTaskMethodBuilderCore.PreparePause(ref pause, box);
-                box.StateMachine = stateMachine; // copied after the awaiter got its coroutine
-                PauseAwaitable.Park(co, box.MoveNextAction);
-            }
-            return;
-        }
+        where TAwaiter : ICriticalNotifyCompletion where TStateMachine : IAsyncStateMachine =>
         CoTaskMethodBuilderCore.Await(ref awaiter, GetBox(ref stateMachine));
-    }
 
     private StateMachineBox<TStateMachine, T> GetBox<TStateMachine>(ref TStateMachine stateMachine)
         where TStateMachine : IAsyncStateMachine

@@ -17,8 +17,6 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     internal TStateMachine StateMachine = default!;
     private StateMachineBox<TStateMachine, TResult>? _nextFree;
     private Coroutine? _foreignOwner;
-    /// <summary>The coroutine this method invocation runs in, looked up once per invocation (by its first pause).</summary>
-    internal Coroutine? Owner;
     private int _foreignOwnerVersion;
     internal readonly Action MoveNextAction;
     private readonly Action _foreignCompleted;
@@ -42,7 +40,6 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     {
         StateMachine = default!;
         _foreignOwner = null;
-        Owner = null;
         _nextFree = t_pool;
         t_pool = this;
     }
