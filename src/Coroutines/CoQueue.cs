@@ -98,13 +98,26 @@ public sealed class CoQueue<T> : IAsyncEnumerable<T>
     }
 
     /// <summary>The queue's kind.</summary>
-    public QueueKind Kind => _kind;
+    public QueueKind Kind
+    {
+        get
+        {
+            _scheduler.CheckThread("CoQueue.Kind");
+            return _kind;
+        }
+    }
 
     /// <summary>Most items buffered at once; <see cref="int.MaxValue"/> for an unbounded queue.</summary>
-    public int Capacity => _capacity;
+    public int Capacity
+    {
+        get
+        {
+            _scheduler.CheckThread("CoQueue.Capacity");
+            return _capacity;
+        }
+    }
 
-    /// <summary>The scheduler the queue belongs to.</summary>
-    public Scheduler Scheduler => _scheduler;
+    internal Scheduler Scheduler => _scheduler;
 
     /// <summary>Number of buffered items (items of waiting writers are not in the queue yet and do not count).</summary>
     public int Count

@@ -71,8 +71,10 @@ public sealed class CoQueueEnumerator<T> : IAsyncEnumerator<T>, IValueTaskSource
     }
 
     /// <summary>Releases the token registration. Completes at once.</summary>
+    /// <exception cref="WrongThreadException">Called from a thread other than the scheduler's.</exception>
     public ValueTask DisposeAsync()
     {
+        _queue.Scheduler.CheckThread("CoQueueEnumerator.DisposeAsync");
         _registration.Dispose();
         return default;
     }

@@ -67,7 +67,14 @@ public sealed class CoSemaphore : IWaitSite
     }
 
     /// <summary>The most permits that can exist.</summary>
-    public int Size => _size;
+    public int Size
+    {
+        get
+        {
+            _scheduler.CheckThread("CoSemaphore.Size");
+            return _size;
+        }
+    }
 
     /// <summary>Permits free right now (0 while coroutines wait).</summary>
     public int Available
