@@ -108,6 +108,8 @@ public readonly struct CoroutineHandle
     /// <summary>Requests cancellation (sticky, delivered at suspension points unless shielded).</summary>
     public void Cancel() => Record().Cancel();
 
+    internal Coroutine? RecordForTests => _co;
+
     /// <summary>Waits for the coroutine to end; rethrows its exception. Consumes the outcome.</summary>
     public JoinAwaitable Wait()
     {

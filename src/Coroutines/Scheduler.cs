@@ -21,6 +21,7 @@ public sealed partial class Scheduler
     [ThreadStatic] private static Scheduler? t_draining;
 
     private readonly int _threadId;
+    private readonly Thread _thread;
     private readonly string? _threadName;
     private readonly ReadyQueue _ready = new();
     private readonly Inbox _inbox = new();
@@ -42,6 +43,7 @@ public sealed partial class Scheduler
     public Scheduler()
     {
         Thread t = Thread.CurrentThread;
+        _thread = t;
         _threadId = t.ManagedThreadId;
         _threadName = t.Name;
         _syncContext = new SchedulerSynchronizationContext(this);
@@ -128,6 +130,8 @@ public sealed partial class Scheduler
     {
         Coroutine<T> co = Coroutine<T>.Rent(body, voidBody);
         co.Init(this, name, file, line, member, owner, background);
+        // Like Task.Run, a child starts in its spawner's ExecutionContext (AsyncLocal values flow to it).
+        co.SavedContext = ThreadContext.Get(_thread);
         if (_liveTail is null) _liveHead = co; else _liveTail.LiveNext = co;
         co.LivePrev = _liveTail;
         co.LiveNext = null;
@@ -197,6 +201,7 @@ public sealed partial class Scheduler
         SynchronizationContext.SetSynchronizationContext(_syncContext);
         Scheduler? outer = t_draining;
         t_draining = this;
+        ExecutionContext? hostExecutionContext = ThreadContext.Get(_thread);
         int steps = 0, rounds = 0;
         int maxSteps = budget.MaxSteps == 0 ? int.MaxValue : budget.MaxSteps;
         long timeLimit = budget.MaxStopwatchTicks;
@@ -207,7 +212,12 @@ public sealed partial class Scheduler
         {
             while (true)
             {
-                if (_inbox.HasItems) ProcessInbox(ref postErrors);
+                if (_inbox.HasItems)
+                {
+                    CurrentCoroutine = null;
+                    if (!ReferenceEquals(ThreadContext.Get(_thread), hostExecutionContext)) ThreadContext.Restore(hostExecutionContext);
+                    ProcessInbox(ref postErrors);
+                }
                 int n = _ready.Count;
                 if (n == 0)
                 {
@@ -238,7 +248,9 @@ public sealed partial class Scheduler
         finally
         {
             _draining = false;
+            CurrentCoroutine = null;
             t_draining = outer;
+            if (!ReferenceEquals(ThreadContext.Get(_thread), hostExecutionContext)) ThreadContext.Restore(hostExecutionContext);
             SynchronizationContext.SetSynchronizationContext(hostContext);
         }
         if (postErrors is not null)
@@ -265,7 +277,17 @@ public sealed partial class Scheduler
     private void Step(Coroutine co)
     {
         co.Queued = false;
-        CurrentCoroutine = co;
+        if (co.HasEnded)
+        {
+            // Woken for a frame that was abandoned when the coroutine ended (see Coroutine.End): nothing to resume.
+            co.TryRecycle();
+            return;
+        }
+        // CurrentCoroutine is left set between steps (only inbox processing and the drain's end clear it), so a
+        // coroutine resumed twice in a row costs no write barrier.
+        if (!ReferenceEquals(CurrentCoroutine, co)) CurrentCoroutine = co;
+        Thread thread = _thread;
+        if (!ReferenceEquals(ThreadContext.Get(thread), co.SavedContext)) ThreadContext.Restore(co.SavedContext);
         try
         {
             if (co.State == CoroutineState.Created)
@@ -276,23 +298,22 @@ public sealed partial class Scheduler
             }
             else
             {
-                Action? c = co.Continuation;
-                co.Continuation = null;
-                co.Site = null;
+                co.Waiting = false;
+                if (co.Site is not null) co.Site = null;
                 co.State = CoroutineState.Running;
-                c?.Invoke();
+                co.Continuation!.Invoke();
             }
         }
         catch (Exception e)
         {
             co.FailFromStep(e);
         }
-        finally
+        if (co.State == CoroutineState.Running) co.State = CoroutineState.Suspended;
+        else if (co.HasEnded)
         {
             CurrentCoroutine = null;
+            co.TryRecycle();
         }
-        if (co.State == CoroutineState.Running) co.State = CoroutineState.Suspended;
-        else if (co.HasEnded) co.TryRecycle();
     }
 
     /// <summary>Queues a coroutine to run next round. Idempotent: a coroutine already queued is not queued twice.</summary>
@@ -339,9 +360,9 @@ public sealed partial class Scheduler
     }
 
     /// <summary>Called from any thread when a foreign awaitable completes: resume <paramref name="co"/> on our thread.</summary>
-    internal void PostForeignResume(Coroutine co, Action continuation)
+    internal void PostForeignResume(Coroutine co, int version, Action continuation)
     {
-        _inbox.Add(new InboxItem { Coroutine = co, Action = continuation });
+        _inbox.Add(new InboxItem { Coroutine = co, Version = version, Action = continuation });
         SignalWorkAvailable();
     }
 
@@ -350,6 +371,7 @@ public sealed partial class Scheduler
     {
         _externalWaits++;
         co.Site = ForeignWaitSite.Instance;
+        co.SaveContext();
     }
 
     /// <summary>Counts outstanding external work (offloaded jobs) that will post back; used by the event loop.</summary>
@@ -375,7 +397,9 @@ public sealed partial class Scheduler
                 if (item.Coroutine is { } co)
                 {
                     _externalWaits--;
-                    if (co.Continuation is null && !co.HasEnded) co.ResumeLater(item.Action!);
+                    if (co.Version != item.Version || co.HasEnded)
+                        item.Action!(); // an abandoned frame of a coroutine that has ended: it runs outside any coroutine
+                    else if (!co.Waiting) co.ResumeLater(item.Action!, co.SavedContext);
                     else RunAs(co, item.Action!); // the coroutine has concurrent .NET frames; run this one in place
                 }
                 else if (item.Action is { } action) action();
@@ -395,6 +419,9 @@ public sealed partial class Scheduler
         try { action(); }
         finally { CurrentCoroutine = null; }
     }
+
+    /// <summary>The thread this scheduler belongs to.</summary>
+    internal Thread Thread => _thread;
 
     // ----- external feeders -----
 
