@@ -747,6 +747,35 @@ public class TaskGroupTests
         Assert.Equal(new[] { "async defer finished", "after" }, _log);
     }
 
+    [Fact]
+    public void A_group_whose_opener_ends_without_awaiting_it_cancels_its_children()
+    {
+        _s.SpawnBackground(() =>
+        {
+            _ = Co.WithTaskGroup(async g =>
+            {
+                g.Spawn(async () => { try { await _gate.Wait(); } finally { Log("child ended"); } });
+                try { await _gate.Wait(); } finally { Log("body ended"); }
+            });
+            return CoTask.CompletedTask; // ends while "waiting" on the group: the frame is abandoned
+        });
+        // Spawned right after the opener ended, 'other' reuses its pooled record: a stray wake from the group (when its
+        // last child ends) would resume 'other' past its closed gate.
+        var other = new TestGate();
+        _s.SpawnBackground(() =>
+        {
+            _s.SpawnBackground(async () => { await other.Wait(); Log("other passed its gate"); });
+            return CoTask.CompletedTask;
+        });
+        DrainResult r = _s.RunUntilIdle();
+        Assert.Equal(DrainStatus.Deadlock, r.Status); // only 'other' is left, blocked on its gate
+        Assert.Equal(new[] { "body ended", "child ended" }, _log);
+        Assert.Equal(1, _s.LiveCoroutines);
+        other.Open();
+        Assert.Equal(DrainStatus.Completed, _s.RunUntilIdle().Status);
+        Assert.Equal("other passed its gate", _log[^1]);
+    }
+
     internal static Exception? Record(Action a)
     {
         try { a(); return null; }

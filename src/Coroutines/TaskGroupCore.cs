@@ -198,7 +198,7 @@ internal abstract class TaskGroupCore : IWaitSite
             CancelAll();
         }
         // A child calling this has just been cancelled: stop it here rather than let it run on to its next suspension.
-        Scheduler.CurrentCoroutine?.ThrowIfCancelled();
+        Scheduler.CurrentCoroutineOrNull?.ThrowIfCancelled();
     }
 
     private void CancelAll()
@@ -296,11 +296,17 @@ internal abstract class TaskGroupCore : IWaitSite
     /// <summary>Records the parked caller: the last child's end wakes it.</summary>
     internal void ParkCaller(Coroutine caller) => _waiter = caller;
 
-    /// <summary>The caller is never taken off this site by a cancel: the cancel is forwarded to the children instead.</summary>
+    /// <summary>
+    /// A cancel never takes the caller off this site: it is forwarded to the children and the caller keeps waiting
+    /// (shielded). The other caller of this method is <see cref="Coroutine"/>'s end, when the caller ended without
+    /// awaiting the group (its frame was abandoned): then the children are cancelled and nobody is woken later.
+    /// </summary>
     bool IWaitSite.TryCancelWait(Coroutine waiter)
     {
         OnCallerCancelled();
-        return false;
+        if (waiter.State == CoroutineState.Suspended) return false; // a cancel delivered to the parked caller
+        _waiter = null; // abandoned: its record may be recycled and reused; it must never be woken
+        return true;
     }
 
     string IWaitSite.Describe() =>
