@@ -200,6 +200,62 @@ public class TaskGroupTests
     }
 
     [Fact]
+    public void A_child_failure_during_the_callers_cancellation_replaces_the_cancellation()
+    {
+        var cleanupError = new FormatException("cleanup failed");
+        Exception? caught = null;
+        CoroutineHandle main = _s.Spawn(async () =>
+        {
+            try
+            {
+                await Co.WithTaskGroup(async g =>
+                {
+                    g.Spawn(async () =>
+                    {
+                        try { await _gate.Wait(); }
+                        catch (CancelledException) { throw cleanupError; }
+                    });
+                    await _gate.Wait();
+                });
+            }
+            catch (Exception e) { caught = e; }
+        });
+        _s.RunUntilIdle();
+        main.Cancel();
+        _s.RunUntilIdle();
+        Assert.Same(cleanupError, caught); // a real failure is not hidden behind the cancellation
+    }
+
+    [Fact]
+    public void A_caller_cancelled_after_the_waited_for_children_ended_still_gets_the_result()
+    {
+        int result = 0;
+        CoroutineHandle main = _s.Spawn(async () =>
+        {
+            result = await Co.WithTaskGroup<int>(g =>
+            {
+                g.Spawn(async () =>
+                {
+                    try { await _gate.Wait(); }
+                    catch (CancelledException)
+                    {
+                        await Co.ProtectFromCancel(async () => { await Co.Pause(); Log("noWait cleanup"); });
+                        throw;
+                    }
+                }, noWait: true);
+                return CoTask.FromResult(8); // the group is done; only the no-wait child is left, being cancelled
+            });
+            Log("returned");
+        });
+        _s.RunUntilIdle(DrainBudget.Steps(3)); // main parks, the body returns, the no-wait child starts its cleanup
+        main.Cancel();
+        _s.RunUntilIdle();
+        Assert.Equal(8, result);
+        Assert.Equal(new[] { "noWait cleanup", "returned" }, _log);
+        Assert.Equal(CoroutineState.Done, main.State); // it ended without suspending again
+    }
+
+    [Fact]
     public void A_group_opened_by_an_already_cancelled_caller_starts_its_body_which_runs_its_finally()
     {
         CoroutineHandle main = _s.Spawn(async () =>
