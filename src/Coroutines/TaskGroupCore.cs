@@ -70,9 +70,6 @@ internal abstract class TaskGroupCore : IWaitSite
         _bodyOwner = new GroupChildOwner(this, noWait: false, allowFailure: false, isBody: true);
     }
 
-    /// <summary>True once every child has ended: spawning and adding defers are refused from then on.</summary>
-    internal bool IsClosed => _closed;
-
     /// <summary>True when the group no longer runs normally (failed, done, returned early or its caller cancelled).</summary>
     internal bool IsCancelling => _state != GroupState.Running;
 
@@ -89,19 +86,20 @@ internal abstract class TaskGroupCore : IWaitSite
         _state = GroupState.Running;
     }
 
-    /// <summary>Spawns the body as the first waited-for child.</summary>
-    protected Coroutine<T> SpawnBody<T>(Func<CoTask<T>>? body, Func<CoTask>? voidBody, string? file, int line, string? member)
-    {
-        Coroutine<T> co = Scheduler.SpawnCore(body, voidBody, Name, file, line, member, _bodyOwner, background: true);
-        Added(co, noWait: false);
-        return co;
-    }
+    /// <summary>
+    /// Spawns the body as the first waited-for child. Background: no handle exists, and its result is taken in
+    /// <see cref="OnBodyDone"/>, before the record is recycled.
+    /// </summary>
+    protected void SpawnBody<T>(Func<CoTask<T>>? body, Func<CoTask>? voidBody, string? file, int line, string? member) =>
+        Added(Scheduler.SpawnCore(body, voidBody, Name, file, line, member, _bodyOwner, background: true), noWait: false);
 
-    /// <summary>Spawns a child. Throws if the group is closed; starts it cancelled if the group is cancelling.</summary>
+    /// <summary>
+    /// Spawns a child. Throws if the group is closed; starts it cancelled if the group is cancelling. The public handles
+    /// have checked the thread and the group's version.
+    /// </summary>
     internal Coroutine<T> Spawn<T>(Func<CoTask<T>>? body, Func<CoTask>? voidBody, bool noWait, bool allowFailure,
                                    bool background, string? name, string? file, int line, string? member)
     {
-        Scheduler.CheckThread("TaskGroup.Spawn");
         if (_closed)
             throw new InvalidOperationException("This task group has ended (all its children have ended; it may be running " +
                                                 "its defers): it accepts no new children. Spawn in a group that is still " +
@@ -189,7 +187,10 @@ internal abstract class TaskGroupCore : IWaitSite
         if (_state == GroupState.Running) RecordFailure(ExceptionDispatchInfo.Capture(new CancelledException()), isCancel: true);
     }
 
-    /// <summary>Sets the result if unset, ends the group (Done) and cancels every child. See TaskGroup.ReturnImmediately.</summary>
+    /// <summary>
+    /// Ends the group (Done, unless a child already failed) and cancels every child; the typed record has set the result
+    /// if unset. See <see cref="TaskGroup.ReturnImmediately"/>.
+    /// </summary>
     internal void ReturnImmediately()
     {
         if (_state == GroupState.Running)
@@ -220,7 +221,6 @@ internal abstract class TaskGroupCore : IWaitSite
 
     internal void AddDefer(Func<CoTask>? async, Action? sync)
     {
-        Scheduler.CheckThread("TaskGroup.AddDefer");
         if (_closed)
             throw new InvalidOperationException("This task group has ended (all its children have ended): it accepts no " +
                                                 "new defers. Add defers while the group still runs.");
@@ -255,9 +255,6 @@ internal abstract class TaskGroupCore : IWaitSite
 
     /// <summary>Rethrows the group's failure, if any. Called after <see cref="EndAsync"/>, before <see cref="Release"/>.</summary>
     internal void ThrowIfFailed() => _error?.Throw();
-
-    /// <summary>Whether the group ended without a failure.</summary>
-    internal bool Succeeded => _state == GroupState.Done;
 
     /// <summary>
     /// Ends the group's life: every ended child whose outcome nobody consumed is recycled (its handles now throw), and the
