@@ -31,21 +31,22 @@ public class DescribeCoroutinesTests
         s.RunUntilIdle();
 
         CoroutineTree tree = s.DescribeCoroutines();
-        Assert.Equal(6, tree.Count); // main, other root, outer (body), worker1, worker2, leaf
-        Assert.Equal(new[] { "main", "other root" }, tree.Roots.Select(r => r.Name));
-        CoroutineInfo main = tree.Roots[0];
-        Assert.Equal(CoroutineState.Suspended, main.State);
-        Assert.Contains("task group 'outer'", main.WaitingOn);
-        Assert.Contains("DescribeCoroutinesTests.cs:", main.SpawnSite);
-        Assert.Equal(new[] { "outer", "worker1", "worker2" }, main.Children.Select(c => c.Name));
+        // As a list: every live coroutine in spawn order (the inner group's body has ended).
+        Assert.Equal(new[] { "main", "other root", "outer", "worker1", "worker2", "leaf" }, tree.Select(c => c.Name));
+        Assert.Equal(new[] { "main", "other root" }, tree.Roots.Select(r => r.Coroutine.Name));
+        CoroutineNode main = tree.Roots[0];
+        Assert.Equal(CoroutineState.Suspended, main.Coroutine.State);
+        Assert.Contains("task group 'outer'", main.Coroutine.WaitingOn);
+        Assert.Contains("DescribeCoroutinesTests.cs:", main.Coroutine.SpawnSite);
+        Assert.Equal(new[] { "outer", "worker1", "worker2" }, main.Children.Select(c => c.Coroutine.Name));
         Assert.All(main.Children, c => Assert.Same(main, c.Parent));
-        CoroutineInfo worker1 = main.Children[1];
-        Assert.Equal("a test gate", worker1.WaitingOn);
-        Assert.Contains("The_tree_hangs_group_children_under_the_coroutine_that_opened_the_group", worker1.SpawnSite);
-        CoroutineInfo worker2 = main.Children[2];
-        Assert.Contains("task group 'inner'", worker2.WaitingOn);
-        CoroutineInfo leaf = Assert.Single(worker2.Children); // the inner body has ended
-        Assert.Equal("leaf", leaf.Name);
+        CoroutineNode worker1 = main.Children[1];
+        Assert.Equal("a test gate", worker1.Coroutine.WaitingOn);
+        Assert.Contains("The_tree_hangs_group_children_under_the_coroutine_that_opened_the_group", worker1.Coroutine.SpawnSite);
+        CoroutineNode worker2 = main.Children[2];
+        Assert.Contains("task group 'inner'", worker2.Coroutine.WaitingOn);
+        CoroutineNode leaf = Assert.Single(worker2.Children);
+        Assert.Equal("leaf", leaf.Coroutine.Name);
         Assert.Empty(leaf.Children);
         Assert.Null(main.Parent);
 
@@ -54,6 +55,6 @@ public class DescribeCoroutinesTests
 
         gate.Open();
         s.RunUntilIdle();
-        Assert.Equal(0, s.DescribeCoroutines().Count);
+        Assert.Empty(s.DescribeCoroutines());
     }
 }

@@ -1,31 +1,43 @@
+using System.Collections;
 using System.Collections.Generic;
 using System.Text;
 
 namespace CoSched;
 
 /// <summary>
-/// A snapshot of every live coroutine of a scheduler as a tree: top-level coroutines are the roots; the children of a
-/// task group hang under the coroutine that opened it. Returned by <see cref="Scheduler.DescribeCoroutines"/>.
+/// A snapshot of every live coroutine of a scheduler, returned by <see cref="Scheduler.DescribeCoroutines"/>. As a list
+/// it holds every coroutine in spawn order; <see cref="Roots"/> arranges the same coroutines as a tree: top-level
+/// coroutines are the roots, and a task group's children hang under the coroutine that opened the group.
 /// </summary>
-public sealed class CoroutineTree
+public sealed class CoroutineTree : IReadOnlyList<BlockedCoroutine>
 {
-    internal CoroutineTree(IReadOnlyList<CoroutineInfo> roots, int count)
+    private readonly List<BlockedCoroutine> _all;
+
+    internal CoroutineTree(List<BlockedCoroutine> all, IReadOnlyList<CoroutineNode> roots)
     {
+        _all = all;
         Roots = roots;
-        Count = count;
     }
 
     /// <summary>The coroutines that have no live parent, in spawn order.</summary>
-    public IReadOnlyList<CoroutineInfo> Roots { get; }
+    public IReadOnlyList<CoroutineNode> Roots { get; }
 
-    /// <summary>The number of coroutines in the tree.</summary>
-    public int Count { get; }
+    /// <summary>The number of live coroutines.</summary>
+    public int Count => _all.Count;
+
+    /// <summary>The <paramref name="index"/>-th live coroutine in spawn order.</summary>
+    public BlockedCoroutine this[int index] => _all[index];
+
+    /// <inheritdoc />
+    public IEnumerator<BlockedCoroutine> GetEnumerator() => _all.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>One line per coroutine, indented by depth.</summary>
     public override string ToString()
     {
         var sb = new StringBuilder();
-        foreach (CoroutineInfo r in Roots) r.Append(sb, 0);
+        foreach (CoroutineNode r in Roots) r.Append(sb, 0);
         return sb.ToString();
     }
 }

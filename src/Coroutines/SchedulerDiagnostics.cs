@@ -5,28 +5,31 @@ namespace CoSched;
 public sealed partial class Scheduler
 {
     /// <summary>
-    /// A snapshot of every live coroutine as a tree (parent/child by task group): name, state, spawn site and what it
-    /// waits on. Costs nothing until called: the parent of a coroutine is derived from its owner (the group), and the
-    /// spawn site was captured with caller-info attributes, not a stack trace.
+    /// A snapshot of every live coroutine: name, state, spawn site and what it waits on, as a list in spawn order and as
+    /// a tree (<see cref="CoroutineTree.Roots"/>: a task group's children under the coroutine that opened it). Costs
+    /// nothing until called: a coroutine's parent is derived from its owner (its group), and the spawn site was captured
+    /// with caller-info attributes, not a stack trace.
     /// </summary>
     /// <exception cref="WrongThreadException">Called from another thread.</exception>
     public CoroutineTree DescribeCoroutines()
     {
         CheckThread();
-        var nodes = new Dictionary<Coroutine, CoroutineInfo>(_liveCount, ReferenceEqualityComparer.Instance);
+        var all = new List<BlockedCoroutine>(_liveCount);
+        var nodes = new Dictionary<Coroutine, CoroutineNode>(_liveCount, ReferenceEqualityComparer.Instance);
         for (Coroutine? co = _liveHead; co is not null; co = co.LiveNext)
         {
             BlockedCoroutine d = Describe(co);
-            nodes.Add(co, new CoroutineInfo(d.Name, d.SpawnSite, d.State, d.WaitingOn));
+            all.Add(d);
+            nodes.Add(co, new CoroutineNode(d));
         }
-        var roots = new List<CoroutineInfo>();
+        var roots = new List<CoroutineNode>();
         // The live list is in spawn order and a parent is spawned before its children, so children keep spawn order.
         for (Coroutine? co = _liveHead; co is not null; co = co.LiveNext)
         {
-            CoroutineInfo node = nodes[co];
-            if (co.Owner?.Parent is { } parent && nodes.TryGetValue(parent, out CoroutineInfo? parentNode)) parentNode.AddChild(node);
+            CoroutineNode node = nodes[co];
+            if (co.Owner?.Parent is { } parent && nodes.TryGetValue(parent, out CoroutineNode? parentNode)) parentNode.AddChild(node);
             else roots.Add(node);
         }
-        return new CoroutineTree(roots, nodes.Count);
+        return new CoroutineTree(all, roots);
     }
 }
