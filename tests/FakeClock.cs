@@ -6,7 +6,8 @@ namespace CoSched.Tests;
 
 /// <summary>
 /// A test-local event loop whose clock moves only when the test calls <see cref="Advance"/>: sleeps are deterministic
-/// and never touch the wall clock. (The real virtual clock lives in CoSched.EventLoop.)
+/// and never touch the wall clock. Stands in for the virtual-clock loop of CoSched.EventLoop, which is written on another
+/// branch; replace it by that loop once merged (the merged IEventLoop has internal members this fake does not have).
 /// </summary>
 internal sealed class FakeClock : IEventLoop, IWaitSite
 {

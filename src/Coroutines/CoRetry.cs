@@ -60,7 +60,9 @@ public static partial class Co
             catch (Exception e) when (attempt < maxAttempts && IsRetryable(co, e, isFatal))
             {
             }
-            await BeforeRetry(co, policy, attempt);
+            TimeSpan delay = policy.DelayBeforeRetry(attempt);
+            if (delay > TimeSpan.Zero) await Sleep(delay);
+            else co.ThrowIfCancelled(); // an immediate retry does not suspend: deliver a pending cancel here instead
         }
     }
 
@@ -77,20 +79,13 @@ public static partial class Co
             catch (Exception e) when (attempt < maxAttempts && IsRetryable(co, e, isFatal))
             {
             }
-            await BeforeRetry(co, policy, attempt);
+            TimeSpan delay = policy.DelayBeforeRetry(attempt);
+            if (delay > TimeSpan.Zero) await Sleep(delay);
+            else co.ThrowIfCancelled(); // an immediate retry does not suspend: deliver a pending cancel here instead
         }
     }
 
     /// <summary>A cancellation of the retrying coroutine itself is never retried: it must stop, not try again.</summary>
     private static bool IsRetryable(Coroutine co, Exception e, Func<Exception, bool>? isFatal) =>
         !(e is OperationCanceledException && co.Cancelled) && (isFatal is null || !isFatal(e));
-
-    private static CoTask BeforeRetry(Coroutine co, RetryPolicy policy, int retry)
-    {
-        TimeSpan delay = policy.DelayBeforeRetry(retry);
-        if (delay > TimeSpan.Zero) return Sleep(delay);
-        // An immediate retry does not suspend, so deliver a pending cancel here: a body failing at once must not loop on.
-        co.ThrowIfCancelled();
-        return CoTask.CompletedTask;
-    }
 }
