@@ -28,13 +28,16 @@ internal abstract class CoTaskSource<T>
         return _completed;
     }
 
-    internal void OnCompleted(Action continuation, int token)
+    internal void OnCompleted(Action continuation, int token) =>
+        OnCompleted(continuation, token, Scheduler.CurrentCoroutineOrNull);
+
+    /// <summary>Registers the continuation of <paramref name="co"/> (null: an awaiter outside any coroutine).</summary>
+    internal void OnCompleted(Action continuation, int token, Coroutine? co)
     {
         CheckToken(token);
         if (_continuation is not null)
             throw new InvalidOperationException("This CoTask is already being awaited. A CoTask can be awaited only once; " +
                                                 "store its result, or use AsTask() to share it.");
-        Coroutine? co = Scheduler.CurrentCoroutineOrNull;
         _awaiter = co;
         // As with Task: the awaiting frame resumes in the context it awaited in, not in what the callee left behind.
         if (co is not null && ThreadContext.Get(co.Scheduler.Thread) is { } ec) _awaiterContext = ec;

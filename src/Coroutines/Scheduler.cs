@@ -128,7 +128,7 @@ public sealed partial class Scheduler
     internal Coroutine<T> SpawnCore<T>(Func<CoTask<T>>? body, Func<CoTask>? voidBody, string? name, string? file, int line,
                                        string? member, ICoroutineOwner? owner, bool background)
     {
-        Coroutine<T> co = Coroutine<T>.Rent(body, voidBody);
+        Coroutine<T> co = Coroutine<T>.Rent(this, body, voidBody);
         co.Init(this, name, file, line, member, owner, background);
         // Like Task.Run, a child starts in its spawner's ExecutionContext (AsyncLocal values flow to it).
         co.SavedContext = ThreadContext.Get(_thread);
@@ -418,6 +418,19 @@ public sealed partial class Scheduler
         CurrentCoroutine = co;
         try { action(); }
         finally { CurrentCoroutine = null; }
+    }
+
+    private static int s_poolSlots;
+    private object?[] _pools = new object?[8];
+
+    /// <summary>Reserves a slot in every scheduler's pool table for one pooled record type.</summary>
+    internal static int AllocatePoolSlot() => Interlocked.Increment(ref s_poolSlots) - 1;
+
+    /// <summary>The head of this scheduler's free list for the record type owning <paramref name="slot"/>.</summary>
+    internal ref object? PoolHead(int slot)
+    {
+        if ((uint)slot >= (uint)_pools.Length) Array.Resize(ref _pools, Math.Max(slot + 1, _pools.Length * 2));
+        return ref _pools[slot];
     }
 
     /// <summary>The thread this scheduler belongs to.</summary>
