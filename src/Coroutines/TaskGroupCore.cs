@@ -78,6 +78,7 @@ internal abstract class TaskGroupCore : IWaitSite
     /// <summary>Entries in the children array (live, ended-unconsumed, and stale ones not yet compacted away). For tests.</summary>
     internal int TrackedChildren => _childCount;
 
+    /// <summary>Binds a fresh or recycled record to its caller (whose scheduler pools it).</summary>
     protected void Init(Coroutine caller, string? name)
     {
         Scheduler = caller.Scheduler;
@@ -283,11 +284,11 @@ internal abstract class TaskGroupCore : IWaitSite
         _waitedFor = 0;
         _waiter = null;
         Caller = null!;
-        Scheduler = null!;
         Name = null;
-        ReturnToPool();
+        ReturnToPool(); // into its scheduler's pool, which is kept: a record stays with the scheduler that created it
     }
 
+    /// <summary>Clears the typed state and pushes the record onto its scheduler's free list.</summary>
     protected abstract void ReturnToPool();
 
     /// <summary>Records the parked caller: the last child's end wakes it.</summary>

@@ -1,15 +1,17 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace CoSched;
 
 /// <summary>
 /// A task group record whose result is a <typeparamref name="T"/> (<see cref="VoidResult"/> for <see cref="TaskGroup"/>).
-/// Pooled in an unbounded per-thread free list, like coroutine records, so opening a group allocates nothing in steady
-/// state. The body adapters are created once per record.
+/// Pooled in an unbounded free list per scheduler, like coroutine records, so opening a group allocates nothing in
+/// steady state. The body adapters are created once per record.
 /// </summary>
 internal sealed class TaskGroupCore<T> : TaskGroupCore
 {
-    [ThreadStatic] private static TaskGroupCore<T>? t_pool;
+    /// <summary>This type's slot in each scheduler's pool table.</summary>
+    private static readonly int s_poolSlot = Scheduler.AllocatePoolSlot();
 
     private TaskGroupCore<T>? _nextFree;
     private Func<TaskGroup<T>, CoTask<T>>? _body;
@@ -27,11 +29,12 @@ internal sealed class TaskGroupCore<T> : TaskGroupCore
 
     internal static TaskGroupCore<T> Rent(Coroutine caller, string? name)
     {
-        TaskGroupCore<T>? g = t_pool;
+        ref object? head = ref caller.Scheduler.PoolHead(s_poolSlot);
+        TaskGroupCore<T>? g = Unsafe.As<TaskGroupCore<T>?>(head);
         if (g is null) g = new TaskGroupCore<T>();
         else
         {
-            t_pool = g._nextFree;
+            head = g._nextFree;
             g._nextFree = null;
         }
         g.Init(caller, name);
@@ -100,7 +103,8 @@ internal sealed class TaskGroupCore<T> : TaskGroupCore
         _hasResult = false;
         _body = null;
         _voidBody = null;
-        _nextFree = t_pool;
-        t_pool = this;
+        ref object? head = ref Scheduler.PoolHead(s_poolSlot);
+        _nextFree = Unsafe.As<TaskGroupCore<T>?>(head);
+        head = this;
     }
 }
