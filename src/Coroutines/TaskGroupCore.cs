@@ -276,6 +276,8 @@ internal abstract class TaskGroupCore : IWaitSite
         }
         Array.Clear(_children, 0, _childCount);
         _childCount = 0;
+        Array.Clear(_defers, 0, _deferCount); // normally empty: EndAsync ran them all
+        _deferCount = 0;
         unchecked { Version++; }
         _error = null;
         _errorIsCancel = false;
