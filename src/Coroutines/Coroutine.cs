@@ -260,4 +260,7 @@ internal enum WaitOutcome
 internal interface ICoroutineOwner
 {
     void OnChildEnded(Coroutine child);
+
+    /// <summary>The coroutine the owned one belongs to in <see cref="Scheduler.DescribeCoroutines"/> (null: a root).</summary>
+    Coroutine? Parent { get; }
 }

@@ -490,15 +490,6 @@ public sealed partial class Scheduler
             co.State,
             co.Site?.Describe() ?? (co.Queued ? "nothing (ready)" : "an unfinished CoTask"));
 
-    /// <summary>A snapshot of every live coroutine: name, state, spawn site and what it waits on.</summary>
-    public IReadOnlyList<BlockedCoroutine> DescribeCoroutines()
-    {
-        CheckThread();
-        var list = new List<BlockedCoroutine>(_liveCount);
-        for (Coroutine? co = _liveHead; co is not null; co = co.LiveNext) list.Add(Describe(co));
-        return list;
-    }
-
     // ----- thread affinity -----
 
     /// <summary>Throws <see cref="WrongThreadException"/> unless called on the scheduler's thread.</summary>
