@@ -8,18 +8,28 @@ namespace CoSched.Bench;
 
 /// <summary>
 /// The main job: every scenario x backend with a Stopwatch, warmed up by time (JIT tiering makes short warm-ups read
-/// 3-10x slow), printed as one table with ns/op, B/op and the ratio to the .NET baseline of the same scenario.
+/// 3-10x slow), printed as one table with ns/op, B/op, the ratio to the .NET baseline of the same scenario and the
+/// issue's target; then the scale memory probes.
 /// </summary>
 internal static class QuickTable
 {
-    internal static int Run(IReadOnlyList<Scenario> scenarios, TimeSpan warmup, TimeSpan measure)
+    private const string RowFormat = "| {0,-26} | {1,-30} | {2,10} | {3,10} | {4,8} | {5,9} | {6,-17} |";
+    private const string MemoryFormat = "| {0,-26} | {1,-30} | {2,10} | {3,9} | {4,-17} | {5,-44} |";
+
+    /// <summary>Waiters parked by each memory probe (the issue's 10^6).</summary>
+    internal const int ParkedCount = 1_000_000;
+
+    internal static int Run(IReadOnlyList<Scenario> scenarios, IReadOnlyList<MemoryProbe> probes, TimeSpan warmup, TimeSpan measure)
     {
-        var rows = new List<(Scenario S, double Ns, double Bytes)>();
+        var rows = new List<(Scenario S, double Ns, double MedianNs, double Bytes)>();
         var total = Stopwatch.StartNew();
+        // Per-run durations of the row being measured, for the median; allocated here, once, so no row's B/op sees it.
+        long[] runTicks = new long[1 << 20];
+        int steps = scenarios.Count + probes.Count;
         for (int i = 0; i < scenarios.Count; i++)
         {
             Scenario s = scenarios[i];
-            Console.Error.Write($"[{i + 1}/{scenarios.Count}] {s.Name} / {s.Backend} ... ");
+            Console.Error.Write($"[{i + 1}/{steps}] {s.Name} / {s.Backend} ... ");
             s.Setup();
             RunFor(s, warmup);
             GC.Collect();
@@ -28,41 +38,96 @@ internal static class QuickTable
             long bytes0 = GC.GetAllocatedBytesForCurrentThread();
             long t0 = Stopwatch.GetTimestamp();
             long deadline = t0 + (long)(measure.TotalSeconds * Stopwatch.Frequency);
-            long now;
+            long now, previous = t0;
             do
             {
                 s.Run();
-                runs++;
                 now = Stopwatch.GetTimestamp();
+                if (runs < runTicks.Length) runTicks[runs] = now - previous;
+                previous = now;
+                runs++;
             } while (now < deadline);
             long bytes = GC.GetAllocatedBytesForCurrentThread() - bytes0;
             double ops = (double)runs * s.Operations;
             double ns = (now - t0) * 1e9 / Stopwatch.Frequency / ops;
-            rows.Add((s, ns, bytes / ops));
-            Console.Error.WriteLine($"{ns:F1} ns/{s.Unit}");
+            rows.Add((s, ns, Median(runTicks.AsSpan(0, (int)Math.Min(runs, runTicks.Length))) * 1e9 / Stopwatch.Frequency / s.Operations, bytes / ops));
+            Console.Error.WriteLine($"{ns:F1} ns/{s.Unit} ({total.Elapsed.TotalSeconds:F0} s)");
         }
 
+        var memory = new List<(MemoryProbe P, MemoryResult R)>();
+        for (int i = 0; i < probes.Count; i++)
+        {
+            MemoryProbe p = probes[i];
+            Console.Error.Write($"[{scenarios.Count + i + 1}/{steps}] {p.Name} / {p.Backend} ... ");
+            MemoryResult r = p.Measure(ParkedCount);
+            memory.Add((p, r));
+            Console.Error.WriteLine($"{r.BytesPerWaiter:F1} B/waiter ({total.Elapsed.TotalSeconds:F0} s)");
+        }
+
+        PrintScenarios(rows, warmup, measure);
+        PrintMemory(memory);
+        Console.WriteLine();
+        Console.WriteLine($"total {total.Elapsed.TotalSeconds:F0} s");
+        return 0;
+    }
+
+    private static void PrintScenarios(List<(Scenario S, double Ns, double MedianNs, double Bytes)> rows, TimeSpan warmup, TimeSpan measure)
+    {
         Console.WriteLine();
         Console.WriteLine($"CoSched scenario table — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
                           $".NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-        Console.WriteLine($"Stopwatch, {warmup.TotalSeconds:F1} s warm-up + {measure.TotalSeconds:F1} s per row; ratio = baseline ns / row ns (higher is faster).");
+        Console.WriteLine($"Stopwatch, {warmup.TotalSeconds:F1} s warm-up + {measure.TotalSeconds:F1} s per row. ns/op = mean over the " +
+                          "measured time (GC included); p50 = median run (a row whose mean is far above its p50 was disturbed).");
+        Console.WriteLine("ratio = baseline mean / row mean (higher is faster); target = the issue's ns/op, met only with < 0.5 B/op.");
         Console.WriteLine();
-        const string fmt = "| {0,-18} | {1,-24} | {2,10} | {3,8} | {4,9} |";
-        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, fmt, "scenario", "backend", "ns/op", "B/op", "ratio"));
-        Console.WriteLine("|" + new string('-', 20) + "|" + new string('-', 26) + "|" + new string('-', 12) + "|" + new string('-', 10) + "|" + new string('-', 11) + "|");
+        Console.WriteLine(Format(RowFormat, "scenario", "backend", "ns/op", "p50 ns/op", "B/op", "ratio", "target"));
+        Console.WriteLine("|" + new string('-', 28) + "|" + new string('-', 32) + "|" + new string('-', 11) + ":|" + new string('-', 11) + ":|" +
+                          new string('-', 9) + ":|" + new string('-', 10) + ":|" + new string('-', 19) + "|");
         foreach (var group in rows.GroupBy(r => r.S.Name))
         {
             double? baseline = group.Where(r => r.S.IsBaseline).Select(r => (double?)r.Ns).FirstOrDefault();
             foreach (var r in group)
             {
                 string ratio = r.S.IsBaseline ? "baseline" : baseline is { } b ? $"{b / r.Ns:F1}x" : "-";
-                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, fmt, r.S.Name, r.S.Backend,
-                    r.Ns.ToString("F1", CultureInfo.InvariantCulture), r.Bytes.ToString("F1", CultureInfo.InvariantCulture), ratio));
+                string target = r.S.TargetNs is { } t
+                    ? $"<= {t:0} ns: {(r.Ns <= t && r.Bytes < 0.5 ? "met" : "NOT met")}"
+                    : "";
+                Console.WriteLine(Format(RowFormat, r.S.Name, r.S.Backend, Number(r.Ns), Number(r.MedianNs), Number(r.Bytes), ratio, target));
             }
         }
+    }
+
+    private static void PrintMemory(List<(MemoryProbe P, MemoryResult R)> memory)
+    {
+        if (memory.Count == 0) return;
         Console.WriteLine();
-        Console.WriteLine($"total {total.Elapsed.TotalSeconds:F0} s");
-        return 0;
+        Console.WriteLine($"Scale: retained bytes per waiter with {ParkedCount:N0} parked (GC.GetTotalMemory(true) before/after); " +
+                          "ratio = baseline bytes / row bytes.");
+        Console.WriteLine();
+        Console.WriteLine(Format(MemoryFormat, "scenario", "backend", "B/waiter", "ratio", "target", "split"));
+        Console.WriteLine("|" + new string('-', 28) + "|" + new string('-', 32) + "|" + new string('-', 11) + ":|" +
+                          new string('-', 10) + ":|" + new string('-', 19) + "|" + new string('-', 46) + "|");
+        foreach (var group in memory.GroupBy(m => m.P.Name))
+        {
+            double? baseline = group.Where(m => m.P.IsBaseline).Select(m => (double?)m.R.BytesPerWaiter).FirstOrDefault();
+            foreach (var m in group)
+            {
+                double bytes = m.R.BytesPerWaiter;
+                string ratio = m.P.IsBaseline ? "baseline" : baseline is { } b ? $"{b / bytes:F1}x" : "-";
+                string target = m.P.TargetBytes is { } t ? $"<= {t:0} B: {(bytes <= t ? "met" : "NOT met")}" : "";
+                Console.WriteLine(Format(MemoryFormat, m.P.Name, m.P.Backend, Number(bytes), ratio, target, m.R.Detail));
+            }
+        }
+    }
+
+    private static string Format(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
+
+    private static string Number(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
+
+    private static double Median(Span<long> values)
+    {
+        values.Sort();
+        return values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2.0;
     }
 
     private static void RunFor(Scenario s, TimeSpan time)

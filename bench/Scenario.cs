@@ -21,6 +21,12 @@ public abstract class Scenario
     /// <summary>What one operation is, e.g. "pause" or "child".</summary>
     public abstract string Unit { get; }
 
+    /// <summary>
+    /// The target for this row in ns per operation (with 0 B/op), or null when the row has none. The quick
+    /// table prints whether the measured value meets it.
+    /// </summary>
+    public virtual double? TargetNs => null;
+
     /// <summary>Prepares state; called once before warm-up.</summary>
     public virtual void Setup() { }
 
