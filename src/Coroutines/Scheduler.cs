@@ -38,6 +38,12 @@ public sealed partial class Scheduler
     /// <summary>The coroutine running a step right now on this scheduler, or null between steps.</summary>
     internal Coroutine? CurrentCoroutine;
 
+    /// <summary>
+    /// Set by the attached event loop while its timer heap is not empty: each round then starts by firing the due
+    /// timers. A plain field, so a round costs nothing extra when no timer is pending.
+    /// </summary>
+    internal bool TimersPending;
+
     /// <summary>Creates a scheduler bound to the calling thread.</summary>
     public Scheduler()
     {
@@ -208,6 +214,8 @@ public sealed partial class Scheduler
             while (true)
             {
                 if (_inbox.HasItems) ProcessInbox(ref postErrors);
+                // The starvation guard for time: due timers wake their coroutines before every round, not only when idle.
+                if (TimersPending) _eventLoop!.FireDueTimers();
                 int n = _ready.Count;
                 if (n == 0)
                 {

@@ -1,0 +1,139 @@
+using System;
+using System.Threading;
+
+namespace CoSched;
+
+/// <summary>
+/// The part every event loop shares: a clock, a timer heap keyed by (deadline, arming order), pooled sleep and timeout
+/// timers, and the implementations behind <c>Co.Sleep</c>, <see cref="CoTimer"/>, <c>Co.WithTimeout</c> and
+/// <c>Co.RunBlocking</c>. A derived loop only decides how time moves and what the thread does while nothing is ready:
+/// <see cref="NativeEventLoop"/> blocks on a kernel wait, <see cref="VirtualEventLoop"/> jumps its clock,
+/// <see cref="HostClockEventLoop"/> lets a host advance time per frame. All members are for the scheduler's thread.
+/// </summary>
+public abstract class EventLoopBase : IEventLoop
+{
+    private readonly LoopClock _clock;
+    private readonly TimerHeap _timers = new();
+    private SleepTimer? _freeSleepTimers;
+    private TimeoutTimer? _freeTimeoutTimers;
+
+    /// <summary>Attaches the new loop to <paramref name="scheduler"/> (call on the scheduler's thread, before coroutines use time).</summary>
+    /// <exception cref="InvalidOperationException">The scheduler already has another event loop.</exception>
+    /// <exception cref="WrongThreadException">Not called on the scheduler's thread.</exception>
+    protected EventLoopBase(Scheduler scheduler, LoopClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(clock);
+        _clock = clock;
+        Scheduler = scheduler;
+        scheduler.AttachEventLoop(this);
+    }
+
+    /// <summary>The scheduler this loop drives.</summary>
+    public Scheduler Scheduler { get; }
+
+    /// <summary>The loop's current time on its clock.</summary>
+    public TimeSpan Now => _clock.Now;
+
+    /// <summary>True while any timer (a sleep, a <see cref="CoTimer"/>, a timeout) is pending.</summary>
+    public bool HasPendingTimers => _timers.Count != 0;
+
+    /// <summary>Number of pending timers. A cancelled sleep or timer is removed at once, so this never counts dead ones.</summary>
+    public int PendingTimerCount
+    {
+        get
+        {
+            Scheduler.CheckThread();
+            return _timers.Count;
+        }
+    }
+
+    /// <summary>The earliest pending deadline on the loop's clock, or null when no timer is pending.</summary>
+    public TimeSpan? NextDeadline => _timers.Count != 0 ? new TimeSpan(_timers.Min.Deadline) : null;
+
+    // ----- the timer heap -----
+
+    /// <summary>Arms <paramref name="entry"/> to fire <paramref name="delay"/> from now (saturating, never overflowing).</summary>
+    internal void Schedule(TimerEntry entry, TimeSpan delay)
+    {
+        _timers.Add(entry, LoopTime.Add(_clock.Now, delay).Ticks);
+        Scheduler.TimersPending = true;
+    }
+
+    /// <summary>Disarms a scheduled entry.</summary>
+    internal void Unschedule(TimerEntry entry)
+    {
+        _timers.Remove(entry);
+        if (_timers.Count == 0) Scheduler.TimersPending = false;
+    }
+
+    void IEventLoop.FireDueTimers()
+    {
+        if (_timers.Count == 0)
+        {
+            Scheduler.TimersPending = false;
+            return;
+        }
+        long now = _clock.Now.Ticks;
+        // Only timers armed before this call: one re-armed by a firing callback waits for the next round (no livelock).
+        long armedBefore = _timers.NextSequence;
+        while (_timers.Count != 0)
+        {
+            TimerEntry min = _timers.Min;
+            if (min.Deadline > now || min.Sequence >= armedBefore) break;
+            _timers.PopMin();
+            if (_timers.Count == 0) Scheduler.TimersPending = false;
+            min.Fire();
+        }
+    }
+
+    // ----- Co.Sleep -----
+
+    void IEventLoop.ParkSleeper(Coroutine sleeper, Action continuation, TimeSpan delay)
+    {
+        SleepTimer timer = _freeSleepTimers ?? new SleepTimer(this);
+        _freeSleepTimers = timer.NextFree;
+        timer.NextFree = null;
+        sleeper.Park(continuation, timer);
+        timer.Sleeper = sleeper;
+        Schedule(timer, delay);
+    }
+
+    internal void ReturnSleepTimer(SleepTimer timer)
+    {
+        timer.NextFree = _freeSleepTimers;
+        _freeSleepTimers = timer;
+    }
+
+    // ----- Co.WithTimeout -----
+
+    CoTask<T> IEventLoop.WithTimeout<T>(Coroutine caller, TimeSpan timeout, Func<CoTask<T>>? body, Func<CoTask>? voidBody,
+                                        bool orDefault, string? file, int line, string? member) =>
+        TimeoutScope.Run(this, caller, timeout, body, voidBody, orDefault, file, line, member);
+
+    /// <summary>Arms a pooled timer that cancels <paramref name="body"/> after <paramref name="timeout"/>.</summary>
+    internal TimeoutTimer StartTimeout(Coroutine body, TimeSpan timeout)
+    {
+        TimeoutTimer timer = _freeTimeoutTimers ?? new TimeoutTimer();
+        _freeTimeoutTimers = timer.NextFree;
+        timer.NextFree = null;
+        timer.Body = body;
+        timer.Fired = false;
+        Schedule(timer, timeout);
+        return timer;
+    }
+
+    /// <summary>Disarms (if still pending) and recycles a timeout timer.</summary>
+    internal void StopTimeout(TimeoutTimer timer)
+    {
+        if (timer.IsScheduled) Unschedule(timer);
+        timer.Body = null;
+        timer.NextFree = _freeTimeoutTimers;
+        _freeTimeoutTimers = timer;
+    }
+
+    // ----- Co.RunBlocking -----
+
+    CoTask<T> IEventLoop.RunBlocking<T>(Coroutine caller, Delegate work, CancellationToken cancellationToken) =>
+        BlockingJob<T>.Run(caller, work, cancellationToken);
+}
