@@ -43,6 +43,36 @@ public class NativeEventLoopTests
     }
 
     [Fact]
+    public void A_busy_loop_of_pauses_does_not_keep_a_due_sleep_out()
+    {
+        var loop = new NativeEventLoop();
+        (bool woke, TimeSpan wokeAfter, int pausesAfterWake) = loop.Run(async () =>
+        {
+            long start = Stopwatch.GetTimestamp();
+            TimeSpan wokeAt = TimeSpan.Zero;
+            bool sleeperDone = false;
+            Scheduler.Current!.Spawn(async () =>
+            {
+                await Co.Sleep(TimeSpan.FromMilliseconds(30));
+                wokeAt = Stopwatch.GetElapsedTime(start);
+                sleeperDone = true;
+            });
+            // Never idle: the loop only ever runs rounds, so the timer must be noticed between rounds (after the first
+            // few rounds, through the alarm thread rather than a clock read per round).
+            int after = 0;
+            while (Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(2))
+            {
+                await Co.Pause();
+                if (sleeperDone && ++after == 3) break;
+            }
+            return (sleeperDone, wokeAt, after);
+        });
+        Assert.True(woke, "the sleeper never woke while the other coroutine kept pausing");
+        Assert.InRange(wokeAfter, TimeSpan.FromMilliseconds(30), TimeSpan.FromMilliseconds(500));
+        Assert.Equal(3, pausesAfterWake);
+    }
+
+    [Fact]
     public void Awaiting_a_real_TaskDelay_resumes_on_the_loop_thread()
     {
         int loopThread = Environment.CurrentManagedThreadId;

@@ -74,7 +74,8 @@ public abstract class EventLoopBase : IEventLoop
             Scheduler.TimersPending = false;
             return;
         }
-        long now = _clock.Now.Ticks;
+        long now = ReadClockForDueCheck(_timers.Min.Deadline);
+        if (now < _timers.Min.Deadline) return;
         // Only timers armed before this call: one re-armed by a firing callback waits for the next round (no livelock).
         long armedBefore = _timers.NextSequence;
         while (_timers.Count != 0)
@@ -86,6 +87,13 @@ public abstract class EventLoopBase : IEventLoop
             min.Fire();
         }
     }
+
+    /// <summary>
+    /// The clock reading (ticks) to fire timers against, called at the start of every round while a timer is pending.
+    /// A loop whose clock is costly to read may return <see cref="long.MinValue"/> when it knows, without reading it,
+    /// that <paramref name="earliestDeadline"/> has not passed yet.
+    /// </summary>
+    private protected virtual long ReadClockForDueCheck(long earliestDeadline) => _clock.Now.Ticks;
 
     // ----- Co.Sleep -----
 
