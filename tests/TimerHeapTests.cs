@@ -20,13 +20,14 @@ public class TimerHeapTests
         var heap = new TimerHeap();
         var model = new List<Probe>();
         int nextId = 0;
+        long sequence = 0;
         for (int step = 0; step < 20000; step++)
         {
             int op = rng.Next(10);
             if (op < 5 || model.Count == 0)
             {
-                var p = new Probe(nextId++);
-                heap.Add(p, rng.Next(50)); // few distinct deadlines: many ties
+                var p = new Probe(nextId++) { Deadline = rng.Next(50), Sequence = sequence++ }; // few deadlines: many ties
+                heap.Add(p);
                 model.Add(p);
             }
             else if (op < 8)
@@ -50,17 +51,37 @@ public class TimerHeapTests
     }
 
     [Fact]
-    public void Readding_gives_a_new_arming_order()
+    public void Zero_delay_timers_merge_with_due_heap_timers_in_timer_order()
     {
-        var heap = new TimerHeap();
-        var a = new Probe(0);
-        var b = new Probe(1);
-        heap.Add(a, 10);
-        heap.Add(b, 10);
-        heap.Remove(a);
-        heap.Add(a, 10); // re-armed after b: fires after b
-        Assert.Same(b, heap.PopMin());
-        Assert.Same(a, heap.PopMin());
-        Assert.Equal(0, heap.Count);
+        var s = new Scheduler();
+        var loop = new VirtualEventLoop(s);
+        var order = new List<string>();
+        s.Spawn(async () => { await Co.Sleep(TimeSpan.FromMilliseconds(2)); order.Add("2ms"); });
+        s.Spawn(async () => { await Co.Sleep(TimeSpan.FromMilliseconds(1)); order.Add("1ms"); });
+        s.Spawn(async () =>
+        {
+            await Co.Sleep(TimeSpan.Zero); // dated t = 0: before both
+            order.Add("zero@0");
+            loop.Clock.Advance(TimeSpan.FromMilliseconds(5)); // both sleeps come due, unchecked yet
+            await Co.Sleep(TimeSpan.Zero); // dated by the last check (t = 0): it still resumes first
+            order.Add("zero@5");
+        });
+        Assert.Equal(DrainStatus.Completed, loop.RunUntilIdle().Status);
+        Assert.Equal(new[] { "zero@0", "zero@5", "1ms", "2ms" }, order);
+    }
+
+    [Fact]
+    public void Rearming_gives_a_new_arming_order()
+    {
+        var s = new Scheduler();
+        var loop = new VirtualEventLoop(s);
+        var a = new CoTimer(s, TimeSpan.FromSeconds(1));
+        var b = new CoTimer(s, TimeSpan.FromSeconds(1));
+        a.Reset(TimeSpan.FromSeconds(1)); // re-armed after b, same deadline: fires after b
+        var order = new List<string>();
+        s.Spawn(async () => { await a.Wait(); order.Add("a"); });
+        s.Spawn(async () => { await b.Wait(); order.Add("b"); });
+        loop.RunUntilIdle();
+        Assert.Equal(new[] { "b", "a" }, order);
     }
 }

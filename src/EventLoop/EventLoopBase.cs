@@ -14,6 +14,10 @@ public abstract class EventLoopBase : IEventLoop
 {
     private readonly LoopClock _clock;
     private readonly TimerHeap _timers = new();
+    private readonly DueList _due = new();
+    private long _nextSequence;
+    /// <summary>The latest clock reading taken (ticks): the deadline of zero-delay timers.</summary>
+    private long _lastNow;
     private SleepTimer? _freeSleepTimers;
     private TimeoutTimer? _freeTimeoutTimers;
 
@@ -25,6 +29,7 @@ public abstract class EventLoopBase : IEventLoop
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(clock);
         _clock = clock;
+        _lastNow = clock.Now.Ticks;
         Scheduler = scheduler;
         scheduler.AttachEventLoop(this);
     }
@@ -36,7 +41,7 @@ public abstract class EventLoopBase : IEventLoop
     public TimeSpan Now => _clock.Now;
 
     /// <summary>True while any timer (a sleep, a <see cref="CoTimer"/>, a timeout) is pending.</summary>
-    public bool HasPendingTimers => _timers.Count != 0;
+    public bool HasPendingTimers => _timers.Count + _due.Count != 0;
 
     /// <summary>Number of pending timers. A cancelled sleep or timer is removed at once, so this never counts dead ones.</summary>
     public int PendingTimerCount
@@ -44,52 +49,76 @@ public abstract class EventLoopBase : IEventLoop
         get
         {
             Scheduler.CheckThread();
-            return _timers.Count;
+            return _timers.Count + _due.Count;
         }
     }
 
     /// <summary>The earliest pending deadline on the loop's clock, or null when no timer is pending.</summary>
-    public TimeSpan? NextDeadline => _timers.Count != 0 ? new TimeSpan(_timers.Min.Deadline) : null;
+    public TimeSpan? NextDeadline =>
+        _due.Head is { } d ? new TimeSpan(_timers.Count != 0 && TimerEntry.Before(_timers.Min, d) ? _timers.Min.Deadline : d.Deadline)
+        : _timers.Count != 0 ? new TimeSpan(_timers.Min.Deadline)
+        : null;
 
-    // ----- the timer heap -----
+    // ----- the timers -----
 
-    /// <summary>Arms <paramref name="entry"/> to fire <paramref name="delay"/> from now (saturating, never overflowing).</summary>
+    /// <summary>
+    /// Arms <paramref name="entry"/> to fire <paramref name="delay"/> from now (saturating, never overflowing). A zero
+    /// delay is due at the next timer check: it goes to the due list, dated by the last clock reading, without reading
+    /// the clock again (the clock can cost more than the sleep).
+    /// </summary>
     internal void Schedule(TimerEntry entry, TimeSpan delay)
     {
-        _timers.Add(entry, LoopTime.Add(_clock.Now, delay).Ticks);
+        entry.Sequence = _nextSequence++;
+        if (delay == TimeSpan.Zero)
+        {
+            entry.Deadline = _lastNow;
+            _due.Add(entry);
+        }
+        else
+        {
+            long now = _clock.Now.Ticks;
+            if (now > _lastNow) _lastNow = now;
+            entry.Deadline = LoopTime.Add(new TimeSpan(now), delay).Ticks;
+            _timers.Add(entry);
+        }
         Scheduler.TimersPending = true;
     }
 
     /// <summary>Disarms a scheduled entry.</summary>
     internal void Unschedule(TimerEntry entry)
     {
-        _timers.Remove(entry);
-        if (_timers.Count == 0) Scheduler.TimersPending = false;
+        if (entry.HeapIndex == TimerEntry.InDueList) _due.Remove(entry); else _timers.Remove(entry);
+        if (_timers.Count + _due.Count == 0) Scheduler.TimersPending = false;
     }
 
     void IEventLoop.FireDueTimers()
     {
-        if (_timers.Count == 0)
-        {
-            Scheduler.TimersPending = false;
-            return;
-        }
-        long now = ReadClockForDueCheck(_timers.Min.Deadline);
-        if (now < _timers.Min.Deadline) return;
         // Only timers armed before this call: one re-armed by a firing callback waits for the next round (no livelock).
-        long armedBefore = _timers.NextSequence;
-        while (_timers.Count != 0)
+        long armedBefore = _nextSequence;
+        long now = long.MinValue;
+        if (_timers.Count != 0)
         {
-            TimerEntry min = _timers.Min;
-            if (min.Deadline > now || min.Sequence >= armedBefore) break;
-            _timers.PopMin();
-            if (_timers.Count == 0) Scheduler.TimersPending = false;
-            min.Fire();
+            now = ReadClockForDueCheck(_timers.Min.Deadline);
+            if (now > _lastNow) _lastNow = now;
         }
+        while (true)
+        {
+            // Merge the due list (all due) with the heap's due part, in (deadline, sequence) order.
+            TimerEntry? next = _due.Head is { } d && d.Sequence < armedBefore ? d : null;
+            if (_timers.Count != 0)
+            {
+                TimerEntry h = _timers.Min;
+                if (h.Deadline <= now && h.Sequence < armedBefore && (next is null || TimerEntry.Before(h, next))) next = h;
+            }
+            if (next is null) break;
+            if (next.HeapIndex == TimerEntry.InDueList) _due.Remove(next); else _timers.PopMin();
+            next.Fire();
+        }
+        Scheduler.TimersPending = _timers.Count + _due.Count != 0;
     }
 
     /// <summary>
-    /// The clock reading (ticks) to fire timers against, called at the start of every round while a timer is pending.
+    /// The clock reading (ticks) to fire heap timers against, called at the start of every round while one is pending.
     /// A loop whose clock is costly to read may return <see cref="long.MinValue"/> when it knows, without reading it,
     /// that <paramref name="earliestDeadline"/> has not passed yet.
     /// </summary>

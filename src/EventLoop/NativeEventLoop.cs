@@ -26,6 +26,8 @@ public sealed class NativeEventLoop : EventLoopBase
     private long _alarmFor = long.MaxValue;
     private long _farDeadline;
     private int _farReads;
+    /// <summary>True inside Run: the alarm thread is only used (and always stopped) there.</summary>
+    private bool _running;
 
     /// <summary>Creates a scheduler bound to the calling thread and attaches a native loop to it.</summary>
     public NativeEventLoop() : this(new Scheduler())
@@ -74,9 +76,11 @@ public sealed class NativeEventLoop : EventLoopBase
     /// <summary>Drains until main has completed, blocking in between; throws on a deadlock.</summary>
     private void Pump()
     {
+        _running = true;
         try { PumpCore(); }
         finally
         {
+            _running = false;
             _alarm?.Stop();
             _alarm = null;
             _alarmFor = long.MaxValue;
@@ -126,7 +130,7 @@ public sealed class NativeEventLoop : EventLoopBase
                 _farDeadline = earliestDeadline;
                 _farReads = 0;
             }
-            else if (++_farReads >= ClockReadsBeforeAlarm)
+            else if (++_farReads >= ClockReadsBeforeAlarm && _running)
             {
                 (_alarm ??= new LoopAlarm(_clock)).Arm(earliestDeadline);
                 _alarmFor = earliestDeadline;
