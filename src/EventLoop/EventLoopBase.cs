@@ -18,6 +18,9 @@ public abstract class EventLoopBase : IEventLoop
     private long _nextSequence;
     /// <summary>The latest clock reading taken (ticks): the deadline of zero-delay timers.</summary>
     private long _lastNow;
+    private LoopAlarm? _alarm;
+    /// <summary>The deadline the alarm thread is armed for (ticks), or long.MaxValue when none.</summary>
+    private long _alarmFor = long.MaxValue;
     private SleepTimer? _freeSleepTimers;
     private TimeoutTimer? _freeTimeoutTimers;
 
@@ -98,8 +101,17 @@ public abstract class EventLoopBase : IEventLoop
         long now = long.MinValue;
         if (_timers.Count != 0)
         {
-            now = ReadClockForDueCheck(_timers.Min.Deadline);
-            if (now > _lastNow) _lastNow = now;
+            long earliest = _timers.Min.Deadline;
+            if (_alarm is null || earliest < _alarmFor || _alarm.TryConsumeRing())
+            {
+                _alarmFor = long.MaxValue;
+                now = ReadClockForDueCheck(earliest);
+                if (now > _lastNow) _lastNow = now;
+            }
+            else if (_due.Count == 0)
+            {
+                return; // the fast path of a busy loop: the alarm rings at or before the earliest deadline
+            }
         }
         while (true)
         {
@@ -118,11 +130,29 @@ public abstract class EventLoopBase : IEventLoop
     }
 
     /// <summary>
-    /// The clock reading (ticks) to fire heap timers against, called at the start of every round while one is pending.
-    /// A loop whose clock is costly to read may return <see cref="long.MinValue"/> when it knows, without reading it,
-    /// that <paramref name="earliestDeadline"/> has not passed yet.
+    /// The clock reading (ticks) to fire heap timers against, called at the start of a round while a heap timer is
+    /// pending and no alarm covers it. A loop whose clock is costly to read may hand a far deadline to the alarm thread
+    /// (<see cref="ArmAlarm"/>): until it rings, rounds skip the clock read.
     /// </summary>
     private protected virtual long ReadClockForDueCheck(long earliestDeadline) => _clock.Now.Ticks;
+
+    /// <summary>
+    /// Hands <paramref name="deadline"/> (the earliest heap deadline) to the alarm thread, started on first use: until
+    /// it rings, <c>FireDueTimers</c> reads a flag instead of the clock. Requires a thread-safe clock.
+    /// </summary>
+    private protected void ArmAlarm(long deadline)
+    {
+        (_alarm ??= new LoopAlarm(_clock)).Arm(deadline);
+        _alarmFor = deadline;
+    }
+
+    /// <summary>Stops the alarm thread, if any; rounds read the clock again.</summary>
+    private protected void StopAlarm()
+    {
+        _alarm?.Stop();
+        _alarm = null;
+        _alarmFor = long.MaxValue;
+    }
 
     // ----- Co.Sleep -----
 

@@ -4,7 +4,7 @@ using System.Threading;
 namespace CoSched;
 
 /// <summary>
-/// A dedicated thread that raises a flag when the <see cref="SystemClock"/> reaches a target, so a busy native loop
+/// A dedicated thread that raises a flag when a thread-safe clock (the <see cref="SystemClock"/>) reaches a target, so a busy native loop
 /// can learn that its earliest timer is due by reading a field each round instead of the clock (a clock read costs
 /// 20-40 ns on common VMs, more than a whole pause). A dedicated thread rather than a thread-pool timer: RunBlocking
 /// work may saturate the pool, and the alarm must not be delayed by it. It waits on a kernel wait, never spins.
@@ -13,13 +13,13 @@ internal sealed class LoopAlarm
 {
     private const long Disarmed = long.MaxValue;
 
-    private readonly SystemClock _clock;
+    private readonly LoopClock _clock;
     private readonly ManualResetEventSlim _changed = new(initialState: false, spinCount: 0);
     private long _target = Disarmed;
     private int _rang;
     private volatile bool _stopped;
 
-    internal LoopAlarm(SystemClock clock)
+    internal LoopAlarm(LoopClock clock)
     {
         _clock = clock;
         var thread = new Thread(Run) { IsBackground = true, Name = "CoSched native loop alarm" };

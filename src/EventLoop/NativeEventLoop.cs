@@ -21,9 +21,6 @@ public sealed class NativeEventLoop : EventLoopBase
     // spinCount 0: an idle loop goes straight to the kernel wait (Monitor-based), it never burns a core spinning.
     private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 0);
     private readonly SystemClock _clock;
-    private LoopAlarm? _alarm;
-    /// <summary>The deadline the alarm is armed for (ticks), or long.MaxValue.</summary>
-    private long _alarmFor = long.MaxValue;
     private long _farDeadline;
     private int _farReads;
     /// <summary>True inside Run: the alarm thread is only used (and always stopped) there.</summary>
@@ -56,8 +53,8 @@ public sealed class NativeEventLoop : EventLoopBase
         [CallerMemberName] string? member = null, [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
     {
         ArgumentNullException.ThrowIfNull(main);
-        CoroutineHandle handle = Scheduler.RunAsyncMain(main, name, member, file, line);
-        Pump();
+        CoroutineHandle handle = default;
+        Pump(() => handle = Scheduler.RunAsyncMain(main, name, member, file, line));
         handle.TryGetResult();
     }
 
@@ -67,23 +64,29 @@ public sealed class NativeEventLoop : EventLoopBase
         [CallerMemberName] string? member = null, [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
     {
         ArgumentNullException.ThrowIfNull(main);
-        CoroutineHandle<T> handle = Scheduler.RunAsyncMain(main, name, member, file, line);
-        Pump();
+        CoroutineHandle<T> handle = default;
+        Pump(() => handle = Scheduler.RunAsyncMain(main, name, member, file, line));
         handle.TryGetResult(out T result);
         return result;
     }
 
-    /// <summary>Drains until main has completed, blocking in between; throws on a deadlock.</summary>
-    private void Pump()
+    /// <summary>
+    /// Starts main (whose first drain may already run most of the program) and drains until it has completed, blocking
+    /// in between; throws on a deadlock. Runs once per Run call, so the closure it takes costs nothing that matters.
+    /// </summary>
+    private void Pump(Action startMain)
     {
+        if (_running) throw new InvalidOperationException("NativeEventLoop.Run is already running on this loop; it is not reentrant.");
         _running = true;
-        try { PumpCore(); }
+        try
+        {
+            startMain();
+            PumpCore();
+        }
         finally
         {
             _running = false;
-            _alarm?.Stop();
-            _alarm = null;
-            _alarmFor = long.MaxValue;
+            StopAlarm();
             _farReads = 0;
         }
     }
@@ -111,30 +114,22 @@ public sealed class NativeEventLoop : EventLoopBase
 
     /// <summary>
     /// Reading the system clock every round would cost more than a pause (20-40 ns on VMs), so a loop that stays busy
-    /// while its earliest timer is far away hands the wait for that deadline to an alarm thread and then only reads the
-    /// alarm's flag each round. Near deadlines, and the first few rounds after a new one, read the clock directly.
+    /// while its earliest timer is far away hands that deadline to the alarm thread; rounds then read its flag only.
+    /// Near deadlines, and the first rounds after a new earliest one, read the clock directly.
     /// </summary>
     private protected override long ReadClockForDueCheck(long earliestDeadline)
     {
-        if (earliestDeadline >= _alarmFor)
+        long now = _clock.Now.Ticks;
+        if (earliestDeadline - now <= NearTicks) return now;
+        if (earliestDeadline != _farDeadline)
         {
-            if (!_alarm!.TryConsumeRing()) return long.MinValue; // the alarm rings at or before this deadline
-            _alarmFor = long.MaxValue;
+            _farDeadline = earliestDeadline;
             _farReads = 0;
         }
-        long now = _clock.Now.Ticks;
-        if (earliestDeadline - now > NearTicks)
+        else if (++_farReads >= ClockReadsBeforeAlarm && _running)
         {
-            if (earliestDeadline != _farDeadline)
-            {
-                _farDeadline = earliestDeadline;
-                _farReads = 0;
-            }
-            else if (++_farReads >= ClockReadsBeforeAlarm && _running)
-            {
-                (_alarm ??= new LoopAlarm(_clock)).Arm(earliestDeadline);
-                _alarmFor = earliestDeadline;
-            }
+            _farReads = 0;
+            ArmAlarm(earliestDeadline);
         }
         return now;
     }
