@@ -39,8 +39,8 @@ public sealed partial class Scheduler
     internal Coroutine? CurrentCoroutine;
 
     /// <summary>
-    /// Set by the attached event loop while its timer heap is not empty: each round then starts by firing the due
-    /// timers. A plain field, so a round costs nothing extra when no timer is pending.
+    /// Set by the attached event loop (on this thread) while it has a pending timer: each round then starts by firing
+    /// the due timers. A plain field, so a round costs nothing extra when no timer is pending.
     /// </summary>
     internal bool TimersPending;
 
