@@ -41,9 +41,13 @@ public class PauseTests
     }
 
     [Fact]
-    public void Pause_outside_coroutine_throws_invalid_operation()
+    public async System.Threading.Tasks.Task Pause_awaited_outside_a_coroutine_throws_invalid_operation()
     {
-        var ex = Assert.Throws<System.InvalidOperationException>(() => Co.Pause());
+        var ex = await Assert.ThrowsAsync<System.InvalidOperationException>(async () => await Co.Pause());
         Assert.Contains("Spawn", ex.Message);
+        var ex2 = Assert.Throws<System.InvalidOperationException>(() => InCoTask().GetAwaiter().GetResult());
+        Assert.Contains("outside any coroutine", ex2.Message);
+
+        static async CoTask InCoTask() => await Co.Pause();
     }
 }

@@ -43,11 +43,7 @@ public struct CoTaskMethodBuilder
     /// <summary>Suspends on an awaiter.</summary>
     public void AwaitOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : INotifyCompletion where TStateMachine : IAsyncStateMachine
-    {
-        StateMachineBox<TStateMachine, VoidResult> box = GetBox(ref stateMachine);
-        box.CaptureContext();
-        awaiter.OnCompleted(box.MoveNextAction);
-    }
+        => CoTaskMethodBuilderCore.AwaitSafe(ref awaiter, GetBox(ref stateMachine));
 
     /// <summary>Suspends on an awaiter.</summary>
     public void AwaitUnsafeOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)

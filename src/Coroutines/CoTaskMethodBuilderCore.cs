@@ -10,7 +10,8 @@ internal static class CoTaskMethodBuilderCore
     /// <summary>Runs the first step synchronously, restoring the ExecutionContext as the BCL builders do.</summary>
     internal static void Start<TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
     {
-        ExecutionContext? before = ExecutionContext.Capture();
+        Thread thread = Thread.CurrentThread;
+        ExecutionContext? before = ThreadContext.Get(thread);
         try
         {
             stateMachine.MoveNext();
@@ -18,7 +19,7 @@ internal static class CoTaskMethodBuilderCore
         finally
         {
             // AsyncLocal values set by the synchronous part of a callee must not leak into its caller.
-            if (before is not null && !ReferenceEquals(ExecutionContext.Capture(), before)) ExecutionContext.Restore(before);
+            if (!ReferenceEquals(ThreadContext.Get(thread), before)) ThreadContext.Restore(before);
         }
     }
 
@@ -27,8 +28,16 @@ internal static class CoTaskMethodBuilderCore
         where TAwaiter : ICriticalNotifyCompletion
         where TStateMachine : IAsyncStateMachine
     {
-        box.CaptureContext();
         if (CoAwaiterCheck<TAwaiter>.IsCoAwaiter) awaiter.UnsafeOnCompleted(box.MoveNextAction);
         else box.AwaitForeign(ref awaiter);
+    }
+
+    internal static void AwaitSafe<TAwaiter, TStateMachine, TResult>(
+        ref TAwaiter awaiter, StateMachineBox<TStateMachine, TResult> box)
+        where TAwaiter : INotifyCompletion
+        where TStateMachine : IAsyncStateMachine
+    {
+        if (CoAwaiterCheck<TAwaiter>.IsCoAwaiter) awaiter.OnCompleted(box.MoveNextAction);
+        else box.AwaitForeignSafe(ref awaiter);
     }
 }

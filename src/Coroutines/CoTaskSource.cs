@@ -14,6 +14,7 @@ internal abstract class CoTaskSource<T>
     internal int Version;
     private Action? _continuation;
     private Coroutine? _awaiter;
+    private System.Threading.ExecutionContext? _awaiterContext;
     private bool _completed;
     private T _result = default!;
     private ExceptionDispatchInfo? _error;
@@ -27,13 +28,19 @@ internal abstract class CoTaskSource<T>
         return _completed;
     }
 
-    internal void OnCompleted(Action continuation, int token)
+    internal void OnCompleted(Action continuation, int token) =>
+        OnCompleted(continuation, token, Scheduler.CurrentCoroutineOrNull);
+
+    /// <summary>Registers the continuation of <paramref name="co"/> (null: an awaiter outside any coroutine).</summary>
+    internal void OnCompleted(Action continuation, int token, Coroutine? co)
     {
         CheckToken(token);
         if (_continuation is not null)
             throw new InvalidOperationException("This CoTask is already being awaited. A CoTask can be awaited only once; " +
                                                 "store its result, or use AsTask() to share it.");
-        _awaiter = Scheduler.CurrentCoroutineOrNull;
+        _awaiter = co;
+        // As with Task: the awaiting frame resumes in the context it awaited in, not in what the callee left behind.
+        if (co is not null && ThreadContext.Get(co.Scheduler.Thread) is { } ec) _awaiterContext = ec;
         _continuation = continuation;
         if (_completed) Signal(); // completed between IsCompleted and OnCompleted (not possible single-threaded, but cheap)
     }
@@ -78,10 +85,24 @@ internal abstract class CoTaskSource<T>
         _continuation = null;
         Coroutine? co = _awaiter;
         _awaiter = null;
-        // Same coroutine (the usual case: a nested async method returning to its caller): continue inline.
-        // A CoTask awaited by another coroutine resumes that coroutine through the ready queue instead.
-        if (co is null || ReferenceEquals(co.Scheduler.CurrentCoroutine, co)) c();
-        else co.ResumeLater(c);
+        System.Threading.ExecutionContext? ec = _awaiterContext;
+        _awaiterContext = null;
+        if (co is null)
+        {
+            c();
+        }
+        else if (ReferenceEquals(co.Scheduler.CurrentCoroutine, co))
+        {
+            // Same coroutine (the usual case: a nested async method returning to its caller): continue inline.
+            if (!ReferenceEquals(ThreadContext.Get(co.Scheduler.Thread), ec)) ThreadContext.Restore(ec);
+            c();
+        }
+        else
+        {
+            // A CoTask awaited by another coroutine resumes that coroutine through the ready queue; the scheduler
+            // restores its saved context when the step begins.
+            co.ResumeLater(c, ec);
+        }
     }
 
     private void CheckToken(int token)

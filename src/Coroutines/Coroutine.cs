@@ -18,8 +18,15 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Shield depth: 1 from spawn until the body starts, plus one per active ProtectFromCancel.</summary>
     internal int ShieldDepth;
     internal bool Queued;
-    /// <summary>What to run when the scheduler resumes this coroutine (the parked frame's MoveNext).</summary>
+    /// <summary>
+    /// What to run when the scheduler resumes this coroutine (the parked frame's MoveNext). Not cleared on resume: a loop
+    /// parks the same delegate again, and skipping the rewrite skips a GC write barrier.
+    /// </summary>
     internal Action? Continuation;
+    /// <summary>True from <see cref="Park"/> (or <see cref="ResumeLater"/>) until the scheduler resumes the coroutine.</summary>
+    internal bool Waiting;
+    /// <summary>The ExecutionContext (null = default) to restore when the next step begins; saved when a step ends.</summary>
+    internal System.Threading.ExecutionContext? SavedContext;
     /// <summary>What it waits on while suspended: asked to drop the waiter on cancel, named in reports.</summary>
     internal IWaitSite? Site;
     /// <summary>Set when a cancel removed it from its site; the primitive's GetResult then throws.</summary>
@@ -85,11 +92,13 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Records the continuation of a wait on <paramref name="site"/>; the site wakes it with <see cref="Scheduler.Wake"/>.</summary>
     internal void Park(Action continuation, IWaitSite? site)
     {
-        if (Continuation is not null)
+        if (Waiting)
             throw new InvalidOperationException("This coroutine is already waiting on something else. A coroutine waits on " +
                                                 "one thing at a time; use Spawn (or a task group) for concurrent waits.");
-        Continuation = continuation;
-        Site = site;
+        Waiting = true;
+        if (!ReferenceEquals(Continuation, continuation)) Continuation = continuation;
+        SaveContext();
+        if (!ReferenceEquals(Site, site)) Site = site; // skip the write barrier in the common case (null)
         WokenByCancel = false;
         Parked = true;
     }
@@ -107,10 +116,22 @@ internal abstract class Coroutine : IWaitSite
         return WaitOutcome.Cancelled;
     }
 
-    /// <summary>Resumes a coroutine that awaited a CoTask completed by another coroutine.</summary>
-    internal void ResumeLater(Action continuation)
+    /// <summary>
+    /// Remembers the innermost suspended frame's ExecutionContext; the scheduler restores it when the next step begins.
+    /// Taken at the suspension point itself, before enclosing CoTask builders restore their callers' context.
+    /// </summary>
+    internal void SaveContext()
     {
+        System.Threading.ExecutionContext? ec = ThreadContext.Get(Scheduler.Thread);
+        if (!ReferenceEquals(ec, SavedContext)) SavedContext = ec;
+    }
+
+    /// <summary>Resumes a coroutine that awaited a CoTask completed by another coroutine (or a foreign operation).</summary>
+    internal void ResumeLater(Action continuation, System.Threading.ExecutionContext? context)
+    {
+        SavedContext = context;
         Continuation = continuation;
+        Waiting = true;
         Site = null;
         Scheduler.Wake(this);
     }
@@ -161,6 +182,14 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Called when the body's task completes: records the outcome and tells the scheduler.</summary>
     protected void End(Exception? error)
     {
+        if (Waiting)
+        {
+            // A CoTask started but not awaited by this coroutine parked it and is now abandoned: it never resumes.
+            // Leave the wait site so no primitive hands it a value, permit or signal that would be lost.
+            Site?.TryCancelWait(this);
+            Site = null;
+            Waiting = false;
+        }
         if (error is null) State = CoroutineState.Done;
         else
         {
@@ -179,12 +208,14 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Recycles the record once nothing can read it any more.</summary>
     internal void TryRecycle()
     {
-        if (!HasEnded || ReferenceEquals(Scheduler.CurrentCoroutine, this) || PendingJoinWakes != 0 || Joiners.Count != 0 || !(Background || JoinConsumed)) return;
+        if (!HasEnded || Queued || ReferenceEquals(Scheduler.CurrentCoroutine, this) || PendingJoinWakes != 0 || Joiners.Count != 0 || !(Background || JoinConsumed)) return;
         unchecked { Version++; }
         Cancelled = false;
         ShieldDepth = 0;
         Queued = false;
         Continuation = null;
+        Waiting = false;
+        SavedContext = null;
         Site = null;
         WokenByCancel = false;
         Parked = false;
@@ -229,4 +260,7 @@ internal enum WaitOutcome
 internal interface ICoroutineOwner
 {
     void OnChildEnded(Coroutine child);
+
+    /// <summary>The coroutine the owned one belongs to in <see cref="Scheduler.DescribeCoroutines"/> (null: a root).</summary>
+    Coroutine? Parent { get; }
 }

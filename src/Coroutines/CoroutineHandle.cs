@@ -44,8 +44,10 @@ public readonly struct CoroutineHandle<T>
     /// </summary>
     public JoinAwaitable<T> Wait()
     {
-        Coroutine<T> co = Record();
-        return new JoinAwaitable<T>(co, co.Scheduler.CurrentForAwait("CoroutineHandle.Wait()"));
+        Coroutine<T> co = _co ?? throw new InvalidOperationException("This CoroutineHandle is default; handles come from Spawn.");
+        Coroutine waiter = co.Scheduler.CurrentForAwait("CoroutineHandle.Wait()"); // checks the thread
+        if (co.Version != _version) ThrowConsumed();
+        return new JoinAwaitable<T>(co, waiter);
     }
 
     /// <summary>
@@ -69,11 +71,13 @@ public readonly struct CoroutineHandle<T>
     {
         Coroutine<T> co = _co ?? throw new InvalidOperationException("This CoroutineHandle is default; handles come from Spawn.");
         co.Scheduler.CheckThread("CoroutineHandle");
-        if (co.Version != _version)
-            throw new InvalidOperationException("This coroutine has ended and its outcome was already consumed (by Wait(), or " +
-                                                "when its group ended). Keep the result Wait() returned instead of asking again.");
+        if (co.Version != _version) ThrowConsumed();
         return co;
     }
+
+    internal static void ThrowConsumed() =>
+        throw new InvalidOperationException("This coroutine has ended and its outcome was already consumed (by Wait(), or " +
+                                            "when its group ended). Keep the result Wait() returned instead of asking again.");
 
     /// <summary>Drops the result type.</summary>
     public static implicit operator CoroutineHandle(CoroutineHandle<T> handle) => new(handle._co, handle._version);
@@ -108,11 +112,15 @@ public readonly struct CoroutineHandle
     /// <summary>Requests cancellation (sticky, delivered at suspension points unless shielded).</summary>
     public void Cancel() => Record().Cancel();
 
+    internal Coroutine? RecordForTests => _co;
+
     /// <summary>Waits for the coroutine to end; rethrows its exception. Consumes the outcome.</summary>
     public JoinAwaitable Wait()
     {
-        Coroutine co = Record();
-        return new JoinAwaitable(co, co.Scheduler.CurrentForAwait("CoroutineHandle.Wait()"));
+        Coroutine co = _co ?? throw new InvalidOperationException("This CoroutineHandle is default; handles come from Spawn.");
+        Coroutine waiter = co.Scheduler.CurrentForAwait("CoroutineHandle.Wait()"); // checks the thread
+        if (co.Version != _version) CoroutineHandle<VoidResult>.ThrowConsumed();
+        return new JoinAwaitable(co, waiter);
     }
 
     /// <summary>False while running; true once it succeeded; rethrows its exception if it failed or was cancelled.</summary>
@@ -128,9 +136,7 @@ public readonly struct CoroutineHandle
     {
         Coroutine co = _co ?? throw new InvalidOperationException("This CoroutineHandle is default; handles come from Spawn.");
         co.Scheduler.CheckThread("CoroutineHandle");
-        if (co.Version != _version)
-            throw new InvalidOperationException("This coroutine has ended and its outcome was already consumed (by Wait(), or " +
-                                                "when its group ended). Keep what Wait() returned instead of asking again.");
+        if (co.Version != _version) CoroutineHandle<VoidResult>.ThrowConsumed();
         return co;
     }
 }

@@ -1,11 +1,14 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace CoSched;
 
 /// <summary>A coroutine whose body returns <see cref="CoTask{T}"/> (or <see cref="CoTask"/>, with T = <see cref="VoidResult"/>).</summary>
 internal sealed class Coroutine<T> : Coroutine
 {
-    [ThreadStatic] private static Coroutine<T>? t_pool;
+    /// <summary>This type's slot in each scheduler's pool table (records are pooled per scheduler, not per thread:
+    /// a thread-static lookup would cost more than the rest of a spawn's bookkeeping).</summary>
+    private static readonly int s_poolSlot = Scheduler.AllocatePoolSlot();
 
     private Coroutine<T>? _nextFree;
     private Func<CoTask<T>>? _body;
@@ -18,13 +21,14 @@ internal sealed class Coroutine<T> : Coroutine
 
     private Coroutine() => _onBodyCompleted = OnBodyCompleted;
 
-    internal static Coroutine<T> Rent(Func<CoTask<T>>? body, Func<CoTask>? voidBody)
+    internal static Coroutine<T> Rent(Scheduler scheduler, Func<CoTask<T>>? body, Func<CoTask>? voidBody)
     {
-        Coroutine<T>? co = t_pool;
+        ref object? head = ref scheduler.PoolHead(s_poolSlot);
+        Coroutine<T>? co = Unsafe.As<Coroutine<T>?>(head);
         if (co is null) co = new Coroutine<T>();
         else
         {
-            t_pool = co._nextFree;
+            head = co._nextFree;
             co._nextFree = null;
         }
         co._body = body;
@@ -38,8 +42,9 @@ internal sealed class Coroutine<T> : Coroutine
         Result = default!;
         _body = null;
         _voidBody = null;
-        _nextFree = t_pool;
-        t_pool = this;
+        ref object? head = ref Scheduler.PoolHead(s_poolSlot);
+        _nextFree = Unsafe.As<Coroutine<T>?>(head);
+        head = this;
     }
 
     internal override void StartBody()
@@ -50,16 +55,18 @@ internal sealed class Coroutine<T> : Coroutine
             {
                 _voidBody = null;
                 _voidTask = vb();
-                CoTask.Awaiter a = _voidTask.GetAwaiter();
-                if (a.IsCompleted) OnBodyCompleted(); else a.UnsafeOnCompleted(_onBodyCompleted);
+                CoTask t = _voidTask;
+                if (t.Source is null || t.Source.IsCompleted(t.Token)) OnBodyCompleted();
+                else t.Source.OnCompleted(_onBodyCompleted, t.Token, this);
             }
             else
             {
                 Func<CoTask<T>> b = _body!;
                 _body = null;
                 _task = b();
-                CoTask<T>.Awaiter a = _task.GetAwaiter();
-                if (a.IsCompleted) OnBodyCompleted(); else a.UnsafeOnCompleted(_onBodyCompleted);
+                CoTask<T> t = _task;
+                if (t.Source is null || t.Source.IsCompleted(t.Token)) OnBodyCompleted();
+                else t.Source.OnCompleted(_onBodyCompleted, t.Token, this);
             }
         }
         catch (Exception e)

@@ -8,8 +8,14 @@ internal interface ICoAwaiter
 {
 }
 
-/// <summary>Caches, per awaiter type, whether it is a CoSched awaiter (the JIT folds the check to a constant).</summary>
+/// <summary>Whether an awaiter type is a CoSched awaiter; a JIT-time constant for struct awaiters (all of ours are).</summary>
 internal static class CoAwaiterCheck<TAwaiter>
 {
-    internal static readonly bool IsCoAwaiter = typeof(ICoAwaiter).IsAssignableFrom(typeof(TAwaiter));
+    internal static bool IsCoAwaiter
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => typeof(TAwaiter).IsValueType ? default(TAwaiter) is ICoAwaiter : s_isCoAwaiterClass;
+    }
+
+    private static readonly bool s_isCoAwaiterClass = typeof(ICoAwaiter).IsAssignableFrom(typeof(TAwaiter));
 }

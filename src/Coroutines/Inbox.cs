@@ -13,6 +13,8 @@ internal struct InboxItem
     public object? State;
     /// <summary>For a foreign resume: the coroutine to resume.</summary>
     public Coroutine? Coroutine;
+    /// <summary>The coroutine record's version when the wait began (records are pooled).</summary>
+    public int Version;
 }
 
 /// <summary>

@@ -5,7 +5,16 @@ namespace CoSched;
 /// <summary>The scheduler's FIFO of runnable coroutines: a power-of-two array ring that grows and never shrinks.</summary>
 internal sealed class ReadyQueue
 {
-    private Coroutine?[] _items = new Coroutine?[64];
+    /// <summary>
+    /// Slots wrap the reference in a struct: storing into a <c>Coroutine[]</c> (an array of a non-sealed class) costs a
+    /// covariance type check per store, measured at ~13% of a pause.
+    /// </summary>
+    private struct Slot
+    {
+        public Coroutine? Co;
+    }
+
+    private Slot[] _items = new Slot[64];
     private int _head;
     private int _count;
 
@@ -14,15 +23,16 @@ internal sealed class ReadyQueue
     public void Enqueue(Coroutine co)
     {
         if (_count == _items.Length) Grow();
-        _items[(_head + _count) & (_items.Length - 1)] = co;
+        _items[(_head + _count) & (_items.Length - 1)].Co = co;
         _count++;
     }
 
     public Coroutine Dequeue()
     {
         int head = _head;
-        Coroutine co = _items[head]!;
-        _items[head] = null;
+        ref Slot slot = ref _items[head];
+        Coroutine co = slot.Co!;
+        slot.Co = null;
         _head = (head + 1) & (_items.Length - 1);
         _count--;
         return co;
@@ -30,7 +40,7 @@ internal sealed class ReadyQueue
 
     private void Grow()
     {
-        var bigger = new Coroutine?[_items.Length * 2];
+        var bigger = new Slot[_items.Length * 2];
         int firstPart = Math.Min(_count, _items.Length - _head);
         Array.Copy(_items, _head, bigger, 0, firstPart);
         Array.Copy(_items, 0, bigger, firstPart, _count - firstPart);

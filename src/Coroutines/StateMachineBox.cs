@@ -14,13 +14,10 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
 {
     [ThreadStatic] private static StateMachineBox<TStateMachine, TResult>? t_pool;
 
-    private static readonly ContextCallback s_runInContext =
-        static state => ((StateMachineBox<TStateMachine, TResult>)state!).StateMachine.MoveNext();
-
     internal TStateMachine StateMachine = default!;
     private StateMachineBox<TStateMachine, TResult>? _nextFree;
-    private ExecutionContext? _context;
     private Coroutine? _foreignOwner;
+    private int _foreignOwnerVersion;
     internal readonly Action MoveNextAction;
     private readonly Action _foreignCompleted;
 
@@ -42,67 +39,54 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     protected override void Recycle()
     {
         StateMachine = default!;
-        _context = null;
         _foreignOwner = null;
         _nextFree = t_pool;
         t_pool = this;
     }
 
-    /// <summary>Remembers the ExecutionContext to resume in, only when it is not the default (the common path pays nothing).</summary>
-    internal void CaptureContext()
-    {
-        ExecutionContext? ec = ExecutionContext.Capture();
-        _context = ReferenceEquals(ec, ExecutionContextDefault.Value) ? null : ec;
-    }
-
-    private void MoveNext()
-    {
-        ExecutionContext? ec = _context;
-        if (ec is null)
-        {
-            StateMachine.MoveNext();
-        }
-        else
-        {
-            _context = null;
-            ExecutionContext.Run(ec, s_runInContext, this);
-        }
-    }
+    // No ExecutionContext is captured here: the scheduler saves each coroutine's context when a step ends and restores it
+    // when the next step begins (see Scheduler.Step), which is what makes AsyncLocal flow across every kind of await.
+    private void MoveNext() => StateMachine.MoveNext();
 
     /// <summary>Parks the current coroutine on a .NET awaitable; it resumes through the scheduler's inbox.</summary>
     internal void AwaitForeign<TAwaiter>(ref TAwaiter awaiter) where TAwaiter : ICriticalNotifyCompletion
+    {
+        SynchronizationContext? sc = BeginForeign();
+        try { awaiter.UnsafeOnCompleted(_foreignCompleted); }
+        finally { EndForeign(sc); }
+    }
+
+    /// <summary>As <see cref="AwaitForeign{TAwaiter}"/>, for awaiters that only implement INotifyCompletion.</summary>
+    internal void AwaitForeignSafe<TAwaiter>(ref TAwaiter awaiter) where TAwaiter : INotifyCompletion
+    {
+        SynchronizationContext? sc = BeginForeign();
+        try { awaiter.OnCompleted(_foreignCompleted); }
+        finally { EndForeign(sc); }
+    }
+
+    private SynchronizationContext? BeginForeign()
     {
         Coroutine co = Scheduler.CurrentCoroutineOrNull ?? throw new InvalidOperationException(
             "A CoTask method awaited a .NET awaitable outside any coroutine. CoTask methods run on a CoSched scheduler: " +
             "start them with scheduler.Spawn(...) or scheduler.RunAsyncMain(...).");
         _foreignOwner = co;
+        _foreignOwnerVersion = co.Version;
         co.Scheduler.BeginForeignWait(co);
         // Our synchronization context would post the continuation to the inbox a second time; let it run anywhere.
         SynchronizationContext? sc = SynchronizationContext.Current;
         if (sc is not null) SynchronizationContext.SetSynchronizationContext(null);
-        try { awaiter.UnsafeOnCompleted(_foreignCompleted); }
-        finally { if (sc is not null) SynchronizationContext.SetSynchronizationContext(sc); }
+        return sc;
+    }
+
+    private static void EndForeign(SynchronizationContext? sc)
+    {
+        if (sc is not null) SynchronizationContext.SetSynchronizationContext(sc);
     }
 
     private void OnForeignCompleted()
     {
         Coroutine co = _foreignOwner!;
         _foreignOwner = null;
-        co.Scheduler.PostForeignResume(co, MoveNextAction);
-    }
-}
-
-/// <summary>The default ExecutionContext, read once from a fresh thread (the runtime shares a single instance).</summary>
-internal static class ExecutionContextDefault
-{
-    internal static readonly ExecutionContext? Value = ReadDefault();
-
-    private static ExecutionContext? ReadDefault()
-    {
-        ExecutionContext? value = null;
-        var t = new Thread(() => value = ExecutionContext.Capture());
-        t.UnsafeStart();
-        t.Join();
-        return value;
+        co.Scheduler.PostForeignResume(co, _foreignOwnerVersion, MoveNextAction);
     }
 }

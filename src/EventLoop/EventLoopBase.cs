@@ -113,6 +113,7 @@ public abstract class EventLoopBase : IEventLoop
                 return; // the fast path of a busy loop: the alarm rings at or before the earliest deadline
             }
         }
+        bool callbackContext = false;
         while (true)
         {
             // Merge the due list (all due) with the heap's due part, in (deadline, sequence) order.
@@ -124,6 +125,11 @@ public abstract class EventLoopBase : IEventLoop
             }
             if (next is null) break;
             if (next.HeapIndex == TimerEntry.InDueList) _due.Remove(next); else _timers.PopMin();
+            if (!callbackContext)
+            {
+                Scheduler.EnterCallbackContext();
+                callbackContext = true;
+            }
             next.Fire();
         }
         Scheduler.TimersPending = _timers.Count + _due.Count != 0;

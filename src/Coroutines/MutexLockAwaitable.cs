@@ -1,0 +1,36 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace CoSched;
+
+/// <summary>A pending <see cref="CoMutex.LockAsync"/> (its own awaiter). Await it once.</summary>
+public readonly struct MutexLockAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+{
+    private readonly CoMutex _mutex;
+    private readonly SemaphoreAcquireAwaitable _acquire;
+
+    internal MutexLockAwaitable(CoMutex mutex, SemaphoreAcquireAwaitable acquire)
+    {
+        _mutex = mutex;
+        _acquire = acquire;
+    }
+
+    /// <summary>Gets the awaiter (itself).</summary>
+    public MutexLockAwaitable GetAwaiter() => this;
+
+    /// <summary>True (holding the lock) when it was free; otherwise throws if the coroutine is being cancelled.</summary>
+    public bool IsCompleted => _acquire.IsCompleted;
+
+    /// <inheritdoc />
+    public void OnCompleted(Action continuation) => _acquire.UnsafeOnCompleted(continuation);
+
+    /// <inheritdoc />
+    public void UnsafeOnCompleted(Action continuation) => _acquire.UnsafeOnCompleted(continuation);
+
+    /// <summary>Returns the releaser of the lock now held; throws <see cref="CancelledException"/> if cancelled first.</summary>
+    public CoMutex.Releaser GetResult()
+    {
+        _acquire.GetResult();
+        return _mutex.CreateReleaser();
+    }
+}

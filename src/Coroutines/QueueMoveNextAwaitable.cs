@@ -1,0 +1,66 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace CoSched;
+
+/// <summary>
+/// A pending <see cref="CoQueueEnumerator{T}.MoveNextAsync"/>: like <see cref="QueueGetAwaitable{T}"/>, but a queue
+/// closed without an error ends the loop (false) instead of throwing, and the item goes to
+/// <see cref="CoQueueEnumerator{T}.Current"/>.
+/// </summary>
+public readonly struct QueueMoveNextAwaitable<T>
+{
+    private readonly CoQueueEnumerator<T> _enumerator;
+    private readonly Coroutine _co;
+
+    internal QueueMoveNextAwaitable(CoQueueEnumerator<T> enumerator, Coroutine co)
+    {
+        _enumerator = enumerator;
+        _co = co;
+    }
+
+    /// <summary>Starts the read; used by <c>await</c>.</summary>
+    public Awaiter GetAwaiter()
+    {
+        CoQueueEnumerator<T> e = _enumerator ?? throw new InvalidOperationException(
+            "This QueueMoveNextAwaitable is default; get one from CoQueueEnumerator.MoveNextAsync().");
+        return e.BeginMoveNext(_co);
+    }
+
+    /// <summary>The awaiter of a <see cref="CoQueueEnumerator{T}.MoveNextAsync"/>.</summary>
+    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter
+    {
+        private readonly CoQueueEnumerator<T> _enumerator;
+        private readonly QueueWaiter<T>? _waiter;
+        private readonly int _version;
+        private readonly bool _result;
+
+        internal Awaiter(CoQueueEnumerator<T> enumerator, QueueWaiter<T>? waiter, int version, bool result)
+        {
+            _enumerator = enumerator;
+            _waiter = waiter;
+            _version = version;
+            _result = result;
+        }
+
+        /// <summary>True when the read finished at once; otherwise throws if the coroutine is being cancelled.</summary>
+        public bool IsCompleted
+        {
+            get
+            {
+                if (_waiter is null) return true;
+                _waiter.Queue.ThrowIfCancelledBeforePark(_waiter);
+                return false;
+            }
+        }
+
+        /// <inheritdoc />
+        public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
+
+        /// <inheritdoc />
+        public void UnsafeOnCompleted(Action continuation) => _enumerator.Park(_waiter!, continuation);
+
+        /// <summary>True with <see cref="CoQueueEnumerator{T}.Current"/> set to the next item; false once the queue closed.</summary>
+        public bool GetResult() => _waiter is null ? _result : _enumerator.EndMoveNext(_waiter, _version);
+    }
+}

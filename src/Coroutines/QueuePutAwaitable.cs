@@ -1,0 +1,71 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace CoSched;
+
+/// <summary>
+/// A pending <see cref="CoQueue{T}.Put"/>. The put happens when it is awaited: <see cref="GetAwaiter"/> hands off or
+/// buffers the item at once when it can, else prepares a pooled waiter node holding the item for the await to park.
+/// </summary>
+public readonly struct QueuePutAwaitable<T>
+{
+    private readonly CoQueue<T> _queue;
+    private readonly Coroutine _co;
+    private readonly T _item;
+
+    internal QueuePutAwaitable(CoQueue<T> queue, Coroutine co, T item)
+    {
+        _queue = queue;
+        _co = co;
+        _item = item;
+    }
+
+    /// <summary>Starts the put; used by <c>await</c>.</summary>
+    /// <exception cref="QueueClosedException">The queue is closed (or the close error).</exception>
+    public Awaiter GetAwaiter()
+    {
+        CoQueue<T> queue = _queue ?? throw new InvalidOperationException("This QueuePutAwaitable is default; get one from CoQueue.Put().");
+        if (queue.TryPutCore(_item, discard: true)) return default;
+        QueueWaiter<T> w = queue.RentWaiter(_co, isWriter: true, _item);
+        return new Awaiter(w, w.Version);
+    }
+
+    /// <summary>The awaiter of a <see cref="CoQueue{T}.Put"/>.</summary>
+    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter
+    {
+        private readonly QueueWaiter<T>? _waiter;
+        private readonly int _version;
+
+        internal Awaiter(QueueWaiter<T> waiter, int version)
+        {
+            _waiter = waiter;
+            _version = version;
+        }
+
+        /// <summary>True when the item was put at once; otherwise throws if the coroutine is being cancelled.</summary>
+        public bool IsCompleted
+        {
+            get
+            {
+                if (_waiter is null) return true;
+                _waiter.Queue.ThrowIfCancelledBeforePark(_waiter);
+                return false;
+            }
+        }
+
+        /// <inheritdoc />
+        public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
+
+        /// <inheritdoc />
+        public void UnsafeOnCompleted(Action continuation) => _waiter!.Queue.ParkWriter(_waiter, continuation);
+
+        /// <summary>Returns once the item is in the queue; throws if the queue closed or the wait was cancelled first.</summary>
+        public void GetResult()
+        {
+            QueueWaiter<T>? w = _waiter;
+            if (w is null) return;
+            CoQueue<T> queue = w.Queue;
+            if (queue.EndWait(w, _version, out _) != QueueWaiterState.Done) queue.ThrowClosed();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+
+namespace CoSched;
+
+public sealed partial class Scheduler
+{
+    /// <summary>
+    /// A snapshot of every live coroutine: name, state, spawn site and what it waits on, as a list in spawn order and as
+    /// a tree (<see cref="CoroutineTree.Roots"/>: a task group's children under the coroutine that opened it). Costs
+    /// nothing until called: a coroutine's parent is derived from its owner (its group), and the spawn site was captured
+    /// with caller-info attributes, not a stack trace.
+    /// </summary>
+    /// <exception cref="WrongThreadException">Called from another thread.</exception>
+    public CoroutineTree DescribeCoroutines()
+    {
+        CheckThread();
+        var all = new List<BlockedCoroutine>(_liveCount);
+        var nodes = new Dictionary<Coroutine, CoroutineNode>(_liveCount, ReferenceEqualityComparer.Instance);
+        for (Coroutine? co = _liveHead; co is not null; co = co.LiveNext)
+        {
+            BlockedCoroutine d = Describe(co);
+            all.Add(d);
+            nodes.Add(co, new CoroutineNode(d));
+        }
+        var roots = new List<CoroutineNode>();
+        // The live list is in spawn order and a parent is spawned before its children, so children keep spawn order.
+        for (Coroutine? co = _liveHead; co is not null; co = co.LiveNext)
+        {
+            CoroutineNode node = nodes[co];
+            if (co.Owner?.Parent is { } parent && nodes.TryGetValue(parent, out CoroutineNode? parentNode)) parentNode.AddChild(node);
+            else roots.Add(node);
+        }
+        return new CoroutineTree(all, roots);
+    }
+}

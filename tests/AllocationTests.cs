@@ -1,0 +1,48 @@
+using System;
+using CoSched;
+using Xunit;
+
+namespace CoSched.Tests;
+
+public class AllocationTests
+{
+    private static async CoTask PauseLoop(int n)
+    {
+        for (int i = 0; i < n; i++) await Co.Pause();
+    }
+
+    private static async CoTask SpawnJoin(Scheduler s, CoroutineHandle[] handles)
+    {
+        for (int i = 0; i < handles.Length; i++) handles[i] = s.Spawn(static () => Child());
+        for (int i = 0; i < handles.Length; i++) await handles[i].Wait();
+    }
+
+    private static async CoTask Child() => await Co.Pause();
+
+    [Fact]
+    public void Ten_thousand_pauses_allocate_nothing_in_steady_state()
+    {
+        var s = new Scheduler();
+        Func<CoTask> body = static () => PauseLoop(10_000);
+        for (int i = 0; i < 3; i++) { s.SpawnBackground(body); s.RunUntilIdle(); } // warm pools and JIT
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        s.SpawnBackground(body);
+        s.RunUntilIdle();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Thousand_spawn_and_join_allocate_nothing_in_steady_state()
+    {
+        var s = new Scheduler();
+        var handles = new CoroutineHandle[1000];
+        Func<CoTask> body = () => SpawnJoin(s, handles);
+        for (int i = 0; i < 3; i++) { s.SpawnBackground(body); s.RunUntilIdle(); }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        s.SpawnBackground(body);
+        DrainResult r = s.RunUntilIdle();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(DrainStatus.Completed, r.Status);
+        Assert.Equal(0, allocated);
+    }
+}

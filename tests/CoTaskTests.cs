@@ -1,0 +1,157 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using CoSched;
+using Xunit;
+
+namespace CoSched.Tests;
+
+public class CoTaskTests
+{
+    private static async CoTask<int> PauseThen(int v)
+    {
+        await Co.Pause();
+        return v;
+    }
+
+    [Fact]
+    public void Awaiting_a_CoTask_twice_throws_instead_of_returning_a_wrong_result()
+    {
+        var s = new Scheduler();
+        Exception? second = null;
+        int first = 0;
+        s.SpawnBackground(async () =>
+        {
+            CoTask<int> t = PauseThen(7);
+            first = await t;
+            CoTask<int> other = PauseThen(8); // likely reuses the same pooled box
+            try { await t; }
+            catch (Exception e) { second = e; }
+            Assert.Equal(8, await other);
+        });
+        s.RunUntilIdle();
+        Assert.Equal(7, first);
+        Assert.IsType<InvalidOperationException>(second);
+    }
+
+    [Fact]
+    public void Exceptions_propagate_through_nested_CoTask_methods()
+    {
+        var s = new Scheduler();
+        CoroutineHandle h = s.Spawn(async () => await Outer());
+        s.RunUntilIdle();
+        Assert.IsType<ArithmeticException>(h.Exception);
+
+        static async CoTask Outer() => await Inner();
+        static async CoTask Inner()
+        {
+            await Co.Pause();
+            throw new ArithmeticException();
+        }
+    }
+
+    [Fact]
+    public void Synchronous_exception_of_a_CoTask_method_is_delivered_at_await()
+    {
+        var s = new Scheduler();
+        bool caught = false;
+        s.SpawnBackground(async () =>
+        {
+            CoTask t = Throws();
+            try { await t; }
+            catch (NotImplementedException) { caught = true; }
+        });
+        s.RunUntilIdle();
+        Assert.True(caught);
+
+        static async CoTask Throws()
+        {
+            await CoTask.CompletedTask;
+            throw new NotImplementedException();
+        }
+    }
+
+    [Fact]
+    public void AsTask_bridges_a_CoTask_to_Task_code_inside_the_coroutine()
+    {
+        var s = new Scheduler();
+        using var host = new TestHost(s);
+        CoroutineHandle<int> main = s.RunAsyncMain(async () =>
+        {
+            Task<int> bridged = PauseThen(5).AsTask();
+            Task<int> winner = await Task.WhenAny(bridged, new TaskCompletionSource<int>().Task);
+            return await winner + 1;
+        });
+        host.DriveToCompletion();
+        Assert.True(main.TryGetResult(out int v));
+        Assert.Equal(6, v);
+    }
+
+    [Fact]
+    public void A_CoTask_left_running_when_its_coroutine_ends_is_abandoned_without_corrupting_the_scheduler()
+    {
+        var s = new Scheduler();
+        bool resumed = false;
+        CoroutineHandle h = s.Spawn(() =>
+        {
+            _ = Detached();
+            return CoTask.CompletedTask;
+        });
+        DrainResult r = s.RunUntilIdle();
+        Assert.Equal(DrainStatus.Completed, r.Status);
+        Assert.Equal(CoroutineState.Done, h.State);
+        Assert.False(resumed);
+        CoroutineHandle next = s.Spawn(async () => { await Co.Pause(); await Co.Pause(); });
+        s.RunUntilIdle();
+        Assert.Equal(CoroutineState.Done, next.State);
+
+        async CoTask Detached()
+        {
+            await Co.Pause();
+            resumed = true;
+        }
+    }
+
+    private static readonly AsyncLocal<string?> s_local = new();
+
+    [Fact]
+    public void AsyncLocal_flows_across_awaits_like_Task()
+    {
+        var s = new Scheduler();
+        string? afterPause = null, afterInner = null, inChild = null, inOther = "unset";
+        s.SpawnBackground(async () =>
+        {
+            s_local.Value = "outer";
+            await Co.Pause();
+            afterPause = s_local.Value;
+            await Inner();
+            afterInner = s_local.Value; // the callee's change after its own await does not leak back
+            s.SpawnBackground(async () => { await Co.Pause(); inChild = s_local.Value; });
+        });
+        s.SpawnBackground(async () => { await Co.Pause(); inOther = s_local.Value; });
+        s.RunUntilIdle();
+        Assert.Equal("outer", afterPause);
+        Assert.Equal("outer", afterInner);
+        Assert.Equal("outer", inChild); // a child starts in its spawner's context
+        Assert.Null(inOther);           // another coroutine does not see it
+        Assert.Null(s_local.Value);     // nor does the host after the drain
+
+        static async CoTask Inner()
+        {
+            await Co.Pause();
+            s_local.Value = "inner";
+            await Co.Pause();
+        }
+    }
+
+    [Fact]
+    public void CoTask_method_awaiting_a_Task_outside_any_coroutine_throws()
+    {
+        var tcs = new TaskCompletionSource();
+        CoTask t = AwaitsTask(tcs.Task);
+        tcs.SetResult();
+        Assert.Throws<InvalidOperationException>(() => t.GetAwaiter().GetResult());
+
+        static async CoTask AwaitsTask(Task task) => await task;
+    }
+}
