@@ -53,9 +53,17 @@ public sealed class NativeEventLoop : EventLoopBase
         [CallerMemberName] string? member = null, [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
     {
         ArgumentNullException.ThrowIfNull(main);
-        CoroutineHandle handle = default;
-        Pump(() => handle = Scheduler.RunAsyncMain(main, name, member, file, line));
-        handle.TryGetResult();
+        EnterRun();
+        try
+        {
+            CoroutineHandle handle = Scheduler.RunAsyncMain(main, name, member, file, line);
+            Pump();
+            handle.TryGetResult();
+        }
+        finally
+        {
+            ExitRun();
+        }
     }
 
     /// <summary>Runs <paramref name="main"/> and returns its result; see <see cref="Run(Func{CoTask}, string?, string?, string?, int)"/>.</summary>
@@ -64,34 +72,38 @@ public sealed class NativeEventLoop : EventLoopBase
         [CallerMemberName] string? member = null, [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
     {
         ArgumentNullException.ThrowIfNull(main);
-        CoroutineHandle<T> handle = default;
-        Pump(() => handle = Scheduler.RunAsyncMain(main, name, member, file, line));
-        handle.TryGetResult(out T result);
-        return result;
-    }
-
-    /// <summary>
-    /// Starts main (whose first drain may already run most of the program) and drains until it has completed, blocking
-    /// in between; throws on a deadlock. Runs once per Run call, so the closure it takes costs nothing that matters.
-    /// </summary>
-    private void Pump(Action startMain)
-    {
-        if (_running) throw new InvalidOperationException("NativeEventLoop.Run is already running on this loop; it is not reentrant.");
-        _running = true;
+        EnterRun();
         try
         {
-            startMain();
-            PumpCore();
+            CoroutineHandle<T> handle = Scheduler.RunAsyncMain(main, name, member, file, line);
+            Pump();
+            handle.TryGetResult(out T result);
+            return result;
         }
         finally
         {
-            _running = false;
-            StopAlarm();
-            _farReads = 0;
+            ExitRun();
         }
     }
 
-    private void PumpCore()
+    /// <summary>Marks the loop running (main's first drain, inside RunAsyncMain, may already run most of the program).</summary>
+    private void EnterRun()
+    {
+        Scheduler.CheckThread("NativeEventLoop.Run");
+        if (_running) throw new InvalidOperationException("NativeEventLoop.Run is already running on this loop; it is not reentrant.");
+        _running = true;
+    }
+
+    /// <summary>Stops the alarm thread: a loop that is not running owns no thread.</summary>
+    private void ExitRun()
+    {
+        _running = false;
+        StopAlarm();
+        _farReads = 0;
+    }
+
+    /// <summary>Drains until main has completed, blocking in between; throws on a deadlock.</summary>
+    private void Pump()
     {
         while (true)
         {
