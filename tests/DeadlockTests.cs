@@ -7,13 +7,15 @@ namespace CoSched.Tests;
 
 public class DeadlockTests
 {
-    /// <summary>Two coroutines each waiting on the other's mailbox: a classic deadlock.</summary>
-    private static (TestMailbox<int> A, TestMailbox<int> B) SpawnCrossWaiters(Scheduler s)
+    private const string ParkedReader = "CoQueue<Int32>.Get (1 reader parked)";
+
+    /// <summary>Two coroutines each waiting on the other's queue: a classic deadlock.</summary>
+    private static (CoQueue<int> A, CoQueue<int> B) SpawnCrossWaiters(Scheduler s)
     {
-        var a = new TestMailbox<int>(s, "a");
-        var b = new TestMailbox<int>(s, "b");
-        s.Spawn(async () => { int v = await a.Get(); b.Put(v); }, "reader-of-a");
-        s.Spawn(async () => { int v = await b.Get(); a.Put(v); }, "reader-of-b");
+        CoQueue<int> a = CoQueue<int>.Unbounded(s);
+        CoQueue<int> b = CoQueue<int>.Unbounded(s);
+        s.Spawn(async () => { int v = await a.Get(); await b.Put(v); }, "reader-of-a");
+        s.Spawn(async () => { int v = await b.Get(); await a.Put(v); }, "reader-of-b");
         return (a, b);
     }
 
@@ -33,8 +35,8 @@ public class DeadlockTests
         Assert.Contains("SpawnCrossWaiters", ra.SpawnSite);
         Assert.StartsWith("DeadlockTests.cs:", rb.SpawnSite);
         Assert.NotEqual(ra.SpawnSite, rb.SpawnSite);
-        Assert.Equal("TestMailbox 'a'.Get", ra.WaitingOn);
-        Assert.Equal("TestMailbox 'b'.Get", rb.WaitingOn);
+        Assert.Equal(ParkedReader, ra.WaitingOn);
+        Assert.Equal(ParkedReader, rb.WaitingOn);
         string text = report.ToString();
         Assert.Contains("'reader-of-a' spawned at DeadlockTests.cs:", text);
         Assert.Contains("'reader-of-b' spawned at DeadlockTests.cs:", text);
@@ -76,8 +78,8 @@ public class DeadlockTests
     {
         var s = new Scheduler();
         var loop = new VirtualEventLoop(s);
-        var box = new TestMailbox<int>(s, "box");
-        s.Spawn(async () => { await Co.Sleep(TimeSpan.FromSeconds(1)); box.Put(7); });
+        CoQueue<int> box = CoQueue<int>.Unbounded(s);
+        s.Spawn(async () => { await Co.Sleep(TimeSpan.FromSeconds(1)); await box.Put(7); });
         CoroutineHandle<int> reader = s.Spawn(async () => await box.Get());
         Assert.Equal(DrainStatus.Idle, s.RunUntilIdle().Status);
         Assert.Equal(DrainStatus.Completed, loop.RunUntilIdle().Status);
@@ -147,7 +149,7 @@ public class DeadlockTests
     {
         var s = new Scheduler();
         var loop = new VirtualEventLoop(s);
-        var box = new TestMailbox<int>(s, "never-filled");
+        CoQueue<int> box = CoQueue<int>.Unbounded(s); // never filled
         CoroutineHandle<int> h = s.RunAsyncMain(async () => await Co.WithTimeoutOrDefault(TimeSpan.FromSeconds(3), async () => await box.Get()));
         Assert.Equal(DrainStatus.Idle, s.RunUntilIdle().Status);
         Assert.Contains(s.DescribeCoroutines(), c => c.WaitingOn.Contains("'Co.WithTimeout body'"));

@@ -142,11 +142,11 @@ public class NativeEventLoopTests
     {
         var loop = new NativeEventLoop();
         Scheduler s = loop.Scheduler;
-        var box = new TestMailbox<int>(s, "fed from a thread");
+        CoQueue<int> box = CoQueue<int>.Unbounded(s);
         int value = loop.Run(async () =>
         {
             IDisposable lease = s.AcquireFeederLease(); // a feeder will come: blocked is idle, not deadlocked
-            var feeder = new Thread(() => s.Post(() => { box.Put(99); lease.Dispose(); }));
+            var feeder = new Thread(() => s.Post(() => { box.TryPut(99); lease.Dispose(); }));
             feeder.Start();
             return await box.Get();
         });
@@ -160,13 +160,13 @@ public class NativeEventLoopTests
         Scheduler s = loop.Scheduler;
         var ex = Assert.Throws<DeadlockException>(() => loop.Run(async () =>
         {
-            var never = new TestMailbox<int>(s, "never");
+            CoQueue<int> never = CoQueue<int>.Unbounded(s);
             s.Spawn(async () => await Co.Sleep(TimeSpan.FromMilliseconds(5)), "short sleeper"); // no verdict before it ends
             await never.Get();
         }));
         BlockedCoroutine main = Assert.Single(ex.Report.Coroutines);
         Assert.Equal("main", main.Name);
-        Assert.Equal("TestMailbox 'never'.Get", main.WaitingOn);
+        Assert.Equal("CoQueue<Int32>.Get (1 reader parked)", main.WaitingOn);
         Assert.StartsWith("NativeEventLoopTests.cs:", main.SpawnSite);
         Assert.Contains("'main' spawned at NativeEventLoopTests.cs:", ex.Message);
     }
