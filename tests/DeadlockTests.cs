@@ -152,7 +152,11 @@ public class DeadlockTests
         CoQueue<int> box = CoQueue<int>.Unbounded(s); // never filled
         CoroutineHandle<int> h = s.RunAsyncMain(async () => await Co.WithTimeoutOrDefault(TimeSpan.FromSeconds(3), async () => await box.Get()));
         Assert.Equal(DrainStatus.Idle, s.RunUntilIdle().Status);
-        Assert.Contains(s.DescribeCoroutines(), c => c.WaitingOn.Contains("'Co.WithTimeout body'"));
+        CoroutineTree tree = s.DescribeCoroutines();
+        Assert.Contains(tree, c => c.WaitingOn.Contains("'Co.WithTimeout body'"));
+        CoroutineNode root = Assert.Single(tree.Roots); // the body is listed under the coroutine that called WithTimeout
+        Assert.Equal("main", root.Coroutine.Name);
+        Assert.Equal("Co.WithTimeout body", Assert.Single(root.Children).Coroutine.Name);
         Assert.Equal(DrainStatus.Completed, loop.RunUntilIdle().Status);
         Assert.True(h.TryGetResult(out int v));
         Assert.Equal(0, v);

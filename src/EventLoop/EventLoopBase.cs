@@ -184,22 +184,22 @@ public abstract class EventLoopBase : IEventLoop
                                         bool orDefault, string? file, int line, string? member) =>
         TimeoutScope.Run(this, caller, timeout, body, voidBody, orDefault, file, line, member);
 
-    /// <summary>Arms a pooled timer that cancels <paramref name="body"/> after <paramref name="timeout"/>.</summary>
-    internal TimeoutTimer StartTimeout(Coroutine body, TimeSpan timeout)
+    /// <summary>Rents the pooled state of a WithTimeout call made by <paramref name="caller"/> (not armed yet).</summary>
+    internal TimeoutTimer RentTimeout(Coroutine caller)
     {
         TimeoutTimer timer = _freeTimeoutTimers ?? new TimeoutTimer();
         _freeTimeoutTimers = timer.NextFree;
         timer.NextFree = null;
-        timer.Body = body;
+        timer.Caller = caller;
         timer.Fired = false;
-        Schedule(timer, timeout);
         return timer;
     }
 
-    /// <summary>Disarms (if still pending) and recycles a timeout timer.</summary>
-    internal void StopTimeout(TimeoutTimer timer)
+    /// <summary>Disarms (if still pending) and recycles a timeout's state; its body has ended.</summary>
+    internal void ReturnTimeout(TimeoutTimer timer)
     {
         if (timer.IsScheduled) Unschedule(timer);
+        timer.Caller = null;
         timer.Body = null;
         timer.NextFree = _freeTimeoutTimers;
         _freeTimeoutTimers = timer;

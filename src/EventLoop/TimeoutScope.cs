@@ -13,9 +13,11 @@ internal static class TimeoutScope
     internal static async CoTask<T> Run<T>(EventLoopBase loop, Coroutine caller, TimeSpan timeout, Func<CoTask<T>>? body,
                                            Func<CoTask>? voidBody, bool orDefault, string? file, int line, string? member)
     {
+        TimeoutTimer timer = loop.RentTimeout(caller);
         Coroutine<T> child = caller.Scheduler.SpawnCore(body, voidBody, "Co.WithTimeout body", file, line, member,
-                                                         owner: null, background: false);
-        TimeoutTimer? timer = timeout == Timeout.InfiniteTimeSpan ? null : loop.StartTimeout(child, timeout);
+                                                         owner: timer, background: false);
+        timer.Body = child;
+        if (timeout != Timeout.InfiniteTimeSpan) loop.Schedule(timer, timeout);
         try
         {
             try
@@ -30,7 +32,7 @@ internal static class TimeoutScope
                 throw;
             }
         }
-        catch (OperationCanceledException) when (timer is { Fired: true } && !(caller.Cancelled && !caller.IsShielded))
+        catch (OperationCanceledException) when (timer.Fired && !(caller.Cancelled && !caller.IsShielded))
         {
             // The body ended by the cancel our timer sent, and the caller is not being cancelled itself.
             if (orDefault) return default!;
@@ -39,7 +41,7 @@ internal static class TimeoutScope
         }
         finally
         {
-            if (timer is not null) loop.StopTimeout(timer);
+            loop.ReturnTimeout(timer);
         }
     }
 
