@@ -9,8 +9,12 @@ internal static class ScenarioCatalog
     [
         new PauseLoopTaskYield(),
         new PauseLoopCoSched(),
+        new PauseLoopNativeRun(),
+        new PauseLoopVirtualClock(1),
         new PauseLoopContendedTaskYield(),
         new PauseLoopContendedCoSched(),
+        new PauseLoopContendedNativeRun(),
+        new PauseLoopVirtualClock(10),
         new SpawnWaitTaskWhenAll(10_000),
         new SpawnWaitGroupCoSched(10_000),
         new SpawnWaitHandlesCoSched(10_000),
@@ -31,6 +35,10 @@ internal static class ScenarioCatalog
         new CondVarSignalCoSched(),
         new CondVarPingPongSlim(),
         new CondVarPingPongCoSched(),
+        new TimerBurst(native: false),
+        new TimerBurst(native: true),
+        new SleepWakeThreadSleep(),
+        new SleepWakeNative(),
         // Scale: spawn and join 10^6 children in one group (time per child).
         new SpawnWaitTaskWhenAll(1_000_000),
         new SpawnWaitGroupCoSched(1_000_000),
