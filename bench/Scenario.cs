@@ -27,6 +27,12 @@ public abstract class Scenario
     /// </summary>
     public virtual double? TargetNs => null;
 
+    /// <summary>
+    /// A target relative to another row of the same scenario: this row's ns/op must be at most <c>MaxFactor</c> times
+    /// that of the row whose <see cref="Backend"/> is <c>Backend</c> (e.g. the native loop within 1.2x of scheduler-only).
+    /// </summary>
+    public virtual (string Backend, double MaxFactor)? TargetRelative => null;
+
     /// <summary>Prepares state; called once before warm-up.</summary>
     public virtual void Setup() { }
 

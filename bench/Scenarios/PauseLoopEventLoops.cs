@@ -16,6 +16,7 @@ public sealed class PauseLoopNativeRun : Scenario
     public override string Backend => "CoSched native loop";
     public override int Operations => N;
     public override string Unit => "pause";
+    public override (string Backend, double MaxFactor)? TargetRelative => ("CoSched scheduler-only", 1.2);
 
     public override void Setup() => _loop = new NativeEventLoop();
 
