@@ -8,7 +8,7 @@ namespace CoSched.Bench;
 /// <summary>
 /// `dotnet run -c Release --project bench` prints the quick scenario table (the main job).
 /// `-- --bdn [BenchmarkDotNet args, e.g. --filter *Pause*]` runs the BenchmarkDotNet suite instead.
-/// `-- --quick-seconds W M` sets warm-up and measurement seconds per row (defaults 1.0 and 0.6: the whole table stays well under 90 s).
+/// `-- --quick-seconds W M` sets warm-up and measurement seconds per row (defaults 1.0 and 0.5: the whole table stays well under 90 s).
 /// `-- --only TEXT` keeps the quick-table rows whose scenario or backend contains TEXT (e.g. for profiling one row).
 /// </summary>
 internal static class Program
@@ -20,7 +20,7 @@ internal static class Program
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
             return 0;
         }
-        double warmup = 1.0, measure = 0.6;
+        double warmup = 1.0, measure = 0.5;
         string? only = null;
         for (int i = 0; i < args.Length; i++)
         {
