@@ -9,12 +9,16 @@ namespace CoSched.Bench;
 /// <summary>
 /// The main job: every scenario x backend with a Stopwatch, warmed up by time (JIT tiering makes short warm-ups read
 /// 3-10x slow), printed as one table with ns/op, B/op, the ratio to the .NET baseline of the same scenario and the
-/// issue's target; then the scale memory probes.
+/// issue's target; then the scale memory probes. The rows of one scenario are measured in interleaved slices, so a
+/// neighbour process on this shared machine disturbs the baseline and the CoSched rows alike.
 /// </summary>
 internal static class QuickTable
 {
     private const string RowFormat = "| {0,-26} | {1,-30} | {2,10} | {3,10} | {4,8} | {5,9} | {6,-22} |";
     private const string MemoryFormat = "| {0,-26} | {1,-30} | {2,10} | {3,9} | {4,-17} | {5,-44} |";
+
+    /// <summary>Each row's measurement time is split into this many slices, interleaved with the other rows of its group.</summary>
+    private const int Slices = 5;
 
     /// <summary>Waiters parked by each memory probe (the 10^6).</summary>
     internal const int ParkedCount = 1_000_000;
@@ -23,35 +27,45 @@ internal static class QuickTable
     {
         var rows = new List<(Scenario S, double Ns, double MedianNs, double Bytes)>();
         var total = Stopwatch.StartNew();
-        // Per-run durations of the row being measured, for the median; allocated here, once, so no row's B/op sees it.
-        long[] runTicks = new long[1 << 20];
         int steps = scenarios.Count + probes.Count;
-        for (int i = 0; i < scenarios.Count; i++)
+        long sliceTicks = (long)(measure.TotalSeconds * Stopwatch.Frequency / Slices);
+        for (int first = 0; first < scenarios.Count;)
         {
-            Scenario s = scenarios[i];
-            Console.Error.Write($"[{i + 1}/{steps}] {s.Name} / {s.Backend} ... ");
-            s.Setup();
-            RunFor(s, warmup);
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            long runs = 0;
-            long bytes0 = GC.GetAllocatedBytesForCurrentThread();
-            long t0 = Stopwatch.GetTimestamp();
-            long deadline = t0 + (long)(measure.TotalSeconds * Stopwatch.Frequency);
-            long now, previous = t0;
-            do
+            // A group: the consecutive rows of one scenario (the baseline and every backend), compared with each other.
+            int end = first + 1;
+            while (end < scenarios.Count && scenarios[end].Name == scenarios[first].Name) end++;
+            var stats = new RowStats[end - first];
+            for (int k = 0; k < stats.Length; k++)
             {
-                s.Run();
-                now = Stopwatch.GetTimestamp();
-                if (runs < runTicks.Length) runTicks[runs] = now - previous;
-                previous = now;
-                runs++;
-            } while (now < deadline);
-            long bytes = GC.GetAllocatedBytesForCurrentThread() - bytes0;
-            double ops = (double)runs * s.Operations;
-            double ns = (now - t0) * 1e9 / Stopwatch.Frequency / ops;
-            rows.Add((s, ns, Median(runTicks.AsSpan(0, (int)Math.Min(runs, runTicks.Length))) * 1e9 / Stopwatch.Frequency / s.Operations, bytes / ops));
-            Console.Error.WriteLine($"{rows[^1].MedianNs:F1} ns/{s.Unit} median, {ns:F1} mean ({total.Elapsed.TotalSeconds:F0} s)");
+                Scenario s = scenarios[first + k];
+                Console.Error.WriteLine($"[{first + k + 1}/{steps}] {s.Name} / {s.Backend}: warm-up");
+                s.Setup();
+                RunFor(s, warmup);
+                stats[k] = new RowStats();
+            }
+            // Interleaved slices: a burst of load from another process hits every row of the group alike, so the
+            // ratios stay fair on a shared machine. A full collection before each slice leaves no row paying for the
+            // garbage of the row before it.
+            for (int slice = 0; slice < Slices; slice++)
+            {
+                for (int k = 0; k < stats.Length; k++)
+                {
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    MeasureSlice(scenarios[first + k], sliceTicks, stats[k]);
+                }
+            }
+            for (int k = 0; k < stats.Length; k++)
+            {
+                Scenario s = scenarios[first + k];
+                RowStats st = stats[k];
+                double ops = (double)st.Runs * s.Operations;
+                double mean = st.Elapsed * 1e9 / Stopwatch.Frequency / ops;
+                double median = Median(st.Ticks.AsSpan(0, st.Stored)) * 1e9 / Stopwatch.Frequency / s.Operations;
+                rows.Add((s, mean, median, st.Bytes / ops));
+                Console.Error.WriteLine($"    {s.Name} / {s.Backend}: {median:F1} ns/{s.Unit} median, {mean:F1} mean, {st.Runs} runs ({total.Elapsed.TotalSeconds:F0} s)");
+            }
+            first = end;
         }
 
         var memory = new List<(MemoryProbe P, MemoryResult R)>();
@@ -76,7 +90,8 @@ internal static class QuickTable
         Console.WriteLine();
         Console.WriteLine($"CoSched scenario table — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
                           $".NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-        Console.WriteLine($"Stopwatch, {warmup.TotalSeconds:F1} s warm-up + {measure.TotalSeconds:F1} s per row. ns/op = the median run " +
+        Console.WriteLine($"Stopwatch, {warmup.TotalSeconds:F1} s warm-up + {measure.TotalSeconds:F1} s per row in {Slices} slices interleaved " +
+                          "with the other rows of the scenario. ns/op = the median run " +
                           "(robust to other processes on a shared machine); mean = total time / operations, GC pauses included");
         Console.WriteLine("(a mean far above the median: the row was disturbed, or it allocates and pays for GCs). B/op = mean allocated.");
         Console.WriteLine("ratio = baseline ns/op / row ns/op (higher is faster); target = the issue's ns/op, met only with < 0.5 B/op.");
@@ -127,6 +142,36 @@ internal static class QuickTable
     private static string Format(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 
     private static string Number(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
+
+    /// <summary>Measures one slice of a row: runs until the slice's time is used (at least one run).</summary>
+    private static void MeasureSlice(Scenario s, long sliceTicks, RowStats st)
+    {
+        long bytes0 = GC.GetAllocatedBytesForCurrentThread();
+        long t0 = Stopwatch.GetTimestamp();
+        long deadline = t0 + sliceTicks;
+        long now, previous = t0;
+        do
+        {
+            s.Run();
+            now = Stopwatch.GetTimestamp();
+            if (st.Stored < st.Ticks.Length) st.Ticks[st.Stored++] = now - previous;
+            previous = now;
+            st.Runs++;
+        } while (now < deadline);
+        st.Elapsed += now - t0;
+        st.Bytes += GC.GetAllocatedBytesForCurrentThread() - bytes0;
+    }
+
+    /// <summary>What the slices of one row add up to. The per-run durations (for the median) are stored in an array
+    /// allocated before the first slice, so no row's B/op sees it.</summary>
+    private sealed class RowStats
+    {
+        internal readonly long[] Ticks = new long[1 << 17];
+        internal int Stored;
+        internal long Runs;
+        internal long Elapsed;
+        internal long Bytes;
+    }
 
     private static double Median(Span<long> values)
     {
