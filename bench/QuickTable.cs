@@ -20,6 +20,9 @@ internal static class QuickTable
     /// <summary>Each row's measurement time is split into this many slices, interleaved with the other rows of its group.</summary>
     private const int Slices = 5;
 
+    /// <summary>A slice that allocated more than this is followed by a full collection.</summary>
+    private const long CollectAfterBytes = 64 * 1024;
+
     /// <summary>Waiters parked by each memory probe (the 10^6).</summary>
     internal const int ParkedCount = 1_000_000;
 
@@ -44,15 +47,22 @@ internal static class QuickTable
                 stats[k] = new RowStats();
             }
             // Interleaved slices: a burst of load from another process hits every row of the group alike, so the
-            // ratios stay fair on a shared machine. A full collection before each slice leaves no row paying for the
-            // garbage of the row before it.
+            // ratios stay fair on a shared machine. A full collection after the warm-ups and after any slice that
+            // allocated leaves no row paying for the garbage of the row before it (the non-allocating rows skip it:
+            // with a million pooled records alive, a full collection costs a good part of a second).
+            long previousSliceBytes = long.MaxValue;
             for (int slice = 0; slice < Slices; slice++)
             {
                 for (int k = 0; k < stats.Length; k++)
                 {
-                    GC.Collect();
-                    GC.WaitForPendingFinalizers();
+                    if (previousSliceBytes > CollectAfterBytes)
+                    {
+                        GC.Collect();
+                        GC.WaitForPendingFinalizers();
+                    }
+                    long before = stats[k].Bytes;
                     MeasureSlice(scenarios[first + k], sliceTicks, stats[k]);
+                    previousSliceBytes = stats[k].Bytes - before;
                 }
             }
             for (int k = 0; k < stats.Length; k++)
