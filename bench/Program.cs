@@ -7,9 +7,11 @@ namespace CoSched.Bench;
 
 /// <summary>
 /// `dotnet run -c Release --project bench` prints the quick scenario table (the main job).
-/// `-- --bdn [BenchmarkDotNet args, e.g. --filter *Pause*]` runs the BenchmarkDotNet suite instead.
-/// `-- --quick-seconds W M` sets warm-up and measurement seconds per row (defaults 1.0 and 0.5: the whole table stays well under 90 s).
-/// `-- --only TEXT` keeps the quick-table rows whose scenario or backend contains TEXT (e.g. for profiling one row).
+/// `-- --bdn [BenchmarkDotNet args, e.g. --filter *Pause* --job short]` runs the BenchmarkDotNet suite instead.
+/// `-- --quick-seconds W M` sets warm-up and measurement seconds per row (defaults 1.0 and 0.5: the whole table stays
+/// well under 90 s). `-- --only TEXT` keeps the rows whose scenario or backend contains TEXT. `-- --in-process` runs
+/// every row in this process instead of one child process per scenario (for a profiler; later rows then inherit the
+/// JIT's profile of earlier ones).
 /// </summary>
 internal static class Program
 {
@@ -20,8 +22,14 @@ internal static class Program
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
             return 0;
         }
+        IReadOnlyList<Scenario> scenarios = ScenarioCatalog.All();
+        IReadOnlyList<MemoryProbe> probes = ScenarioCatalog.Memory();
+        if (args.Length > 0 && args[0] == ChildRun.RowsOption) return ChildRun.RunRows(args, scenarios);
+        if (args.Length > 0 && args[0] == ChildRun.ProbeOption) return ChildRun.RunProbe(args, probes);
+
         double warmup = 1.0, measure = 0.5;
         string? only = null;
+        bool isolate = true;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--quick-seconds" && i + 2 < args.Length)
@@ -33,32 +41,23 @@ internal static class Program
             {
                 only = args[++i];
             }
+            else if (args[i] == "--in-process")
+            {
+                isolate = false;
+            }
             else
             {
-                Console.Error.WriteLine("usage: [--bdn [BenchmarkDotNet args]] | [--quick-seconds WARMUP MEASURE] [--only TEXT]");
+                Console.Error.WriteLine("usage: [--bdn [BenchmarkDotNet args]] | [--quick-seconds WARMUP MEASURE] [--only TEXT] [--in-process]");
                 return 2;
             }
         }
-        IReadOnlyList<Scenario> scenarios = ScenarioCatalog.All();
-        IReadOnlyList<MemoryProbe> probes = ScenarioCatalog.Memory();
-        if (only is not null)
-        {
-            scenarios = [.. FilterScenarios(scenarios, only)];
-            probes = [.. FilterProbes(probes, only)];
-        }
-        return QuickTable.Run(scenarios, probes, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(measure));
-    }
-
-    private static IEnumerable<Scenario> FilterScenarios(IReadOnlyList<Scenario> all, string text)
-    {
-        foreach (Scenario s in all)
-            if (Matches(s.Name, s.Backend, text)) yield return s;
-    }
-
-    private static IEnumerable<MemoryProbe> FilterProbes(IReadOnlyList<MemoryProbe> all, string text)
-    {
-        foreach (MemoryProbe p in all)
-            if (Matches(p.Name, p.Backend, text)) yield return p;
+        var rows = new List<int>();
+        for (int i = 0; i < scenarios.Count; i++)
+            if (only is null || Matches(scenarios[i].Name, scenarios[i].Backend, only)) rows.Add(i);
+        var probeRows = new List<int>();
+        for (int i = 0; i < probes.Count; i++)
+            if (only is null || Matches(probes[i].Name, probes[i].Backend, only)) probeRows.Add(i);
+        return QuickTable.Run(scenarios, rows, probes, probeRows, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(measure), isolate);
     }
 
     private static bool Matches(string name, string backend, string text) =>
