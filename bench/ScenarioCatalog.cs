@@ -9,11 +9,17 @@ internal static class ScenarioCatalog
     [
         new PauseLoopTaskYield(),
         new PauseLoopCoSched(),
+        new PauseLoopNativeRun(),
         new PauseLoopContendedTaskYield(),
         new PauseLoopContendedCoSched(),
+        new PauseLoopContendedNativeRun(),
         new SpawnWaitTaskWhenAll(10_000),
         new SpawnWaitCoSched(10_000),
         new SpawnWaitTaskWhenAll(100_000),
         new SpawnWaitCoSched(100_000),
+        new TimerBurst(native: false),
+        new TimerBurst(native: true),
+        new SleepWakeThreadSleep(),
+        new SleepWakeNative(),
     ];
 }

@@ -5,10 +5,7 @@ using Xunit;
 
 namespace CoSched.Tests;
 
-/// <summary>
-/// Retry delays, driven by the test-local <see cref="FakeClock"/>. When the event-loop branch lands (its IEventLoop has
-/// internal members a test cannot implement), run these on its virtual-clock loop instead of the fake.
-/// </summary>
+/// <summary>Retry delays, on the deterministic virtual-clock loop.</summary>
 public class RetryDelayTests
 {
     private readonly Scheduler _s = new();
@@ -16,8 +13,7 @@ public class RetryDelayTests
     [Fact]
     public void Fixed_delay_waits_on_the_event_loop_clock_between_attempts()
     {
-        var clock = new FakeClock();
-        _s.AttachEventLoop(clock);
+        var clock = new VirtualEventLoop(_s);
         var times = new List<double>();
         CoroutineHandle main = _s.RunAsyncMain(async () =>
         {
@@ -29,8 +25,7 @@ public class RetryDelayTests
         });
         for (int i = 0; i < 5 && !main.IsCompleted; i++)
         {
-            clock.Advance(TimeSpan.FromMilliseconds(50));
-            _s.RunUntilIdle();
+            clock.AdvanceBy(TimeSpan.FromMilliseconds(50));
         }
         Assert.Equal(CoroutineState.Done, main.State);
         Assert.Equal(new[] { 0.0, 100.0, 200.0 }, times);
@@ -39,8 +34,7 @@ public class RetryDelayTests
     [Fact]
     public void Exponential_delay_grows_by_the_factor_up_to_the_cap()
     {
-        var clock = new FakeClock();
-        _s.AttachEventLoop(clock);
+        var clock = new VirtualEventLoop(_s);
         var times = new List<double>();
         CoroutineHandle main = _s.RunAsyncMain(async () =>
         {
@@ -52,8 +46,7 @@ public class RetryDelayTests
         });
         for (int i = 0; i < 100 && !main.IsCompleted; i++)
         {
-            clock.Advance(TimeSpan.FromMilliseconds(5));
-            _s.RunUntilIdle();
+            clock.AdvanceBy(TimeSpan.FromMilliseconds(5));
         }
         Assert.Equal(CoroutineState.Done, main.State);
         Assert.Equal(new[] { 0.0, 10.0, 30.0, 55.0, 80.0 }, times); // delays 10, 20, 25 (capped), 25
@@ -62,8 +55,7 @@ public class RetryDelayTests
     [Fact]
     public void A_cancel_during_the_delay_stops_the_retries()
     {
-        var clock = new FakeClock();
-        _s.AttachEventLoop(clock);
+        var clock = new VirtualEventLoop(_s);
         int attempts = 0;
         CoroutineHandle main = _s.Spawn(async () =>
         {

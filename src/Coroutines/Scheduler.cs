@@ -43,6 +43,26 @@ public sealed partial class Scheduler
     /// <summary>The coroutine running a step right now on this scheduler, or null between steps.</summary>
     internal Coroutine? CurrentCoroutine;
 
+    /// <summary>
+    /// Set by the attached event loop (on this thread) while it has a pending timer: each round then starts by firing
+    /// the due timers. A plain field, so a round costs nothing extra when no timer is pending.
+    /// </summary>
+    internal bool TimersPending;
+
+    /// <summary>The host's ExecutionContext during a drain (restored for code that runs outside coroutines).</summary>
+    private ExecutionContext? _drainHostContext;
+
+    /// <summary>
+    /// Called by the event loop (during a drain, on this thread) before it fires timers: timer callbacks (wakes, the
+    /// cancel of a timed-out body and the token callbacks it runs) execute outside any coroutine, in the host's
+    /// ExecutionContext, like posted actions.
+    /// </summary>
+    internal void EnterCallbackContext()
+    {
+        CurrentCoroutine = null;
+        if (!ReferenceEquals(ThreadContext.Get(_thread), _drainHostContext)) ThreadContext.Restore(_drainHostContext);
+    }
+
     /// <summary>Creates a scheduler bound to the calling thread.</summary>
     public Scheduler()
     {
@@ -206,6 +226,7 @@ public sealed partial class Scheduler
         Scheduler? outer = t_draining;
         t_draining = this;
         ExecutionContext? hostExecutionContext = ThreadContext.Get(_thread);
+        _drainHostContext = hostExecutionContext;
         int steps = 0, rounds = 0;
         int maxSteps = budget.MaxSteps == 0 ? int.MaxValue : budget.MaxSteps;
         long timeLimit = budget.MaxStopwatchTicks;
@@ -222,6 +243,9 @@ public sealed partial class Scheduler
                     if (!ReferenceEquals(ThreadContext.Get(_thread), hostExecutionContext)) ThreadContext.Restore(hostExecutionContext);
                     ProcessInbox(ref postErrors);
                 }
+                // The starvation guard for time: due timers wake their coroutines before every round, not only when idle.
+                // The loop calls EnterCallbackContext before it fires any (a round that fires nothing pays nothing more).
+                if (TimersPending) _eventLoop!.FireDueTimers();
                 int n = _ready.Count;
                 if (n == 0)
                 {
@@ -253,6 +277,7 @@ public sealed partial class Scheduler
         {
             _draining = false;
             CurrentCoroutine = null;
+            _drainHostContext = null;
             t_draining = outer;
             if (!ReferenceEquals(ThreadContext.Get(_thread), hostExecutionContext)) ThreadContext.Restore(hostExecutionContext);
             SynchronizationContext.SetSynchronizationContext(hostContext);

@@ -1,0 +1,53 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace CoSched;
+
+/// <summary>The await of <see cref="CoTimer.Wait"/>: true when the timer fired, false when it was cancelled.</summary>
+public readonly struct CoTimerAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+{
+    private readonly CoTimer _timer;
+    private readonly Coroutine _waiter;
+    private readonly int _fireCount;
+
+    internal CoTimerAwaitable(CoTimer timer, Coroutine waiter)
+    {
+        _timer = timer;
+        _waiter = waiter;
+        _fireCount = timer.FireCount;
+    }
+
+    /// <summary>Gets the awaiter (itself).</summary>
+    public CoTimerAwaitable GetAwaiter() => this;
+
+    /// <summary>True when the timer is not armed (fired or cancelled); throws if the waiter is being cancelled.</summary>
+    public bool IsCompleted
+    {
+        get
+        {
+            if (_timer.IsSettled) return true;
+            _waiter.ThrowIfCancelled();
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
+
+    /// <inheritdoc />
+    public void UnsafeOnCompleted(Action continuation) => _timer.AddWaiter(_waiter, continuation);
+
+    /// <summary>True if the timer fired, false if it was cancelled; throws <see cref="CancelledException"/> if the wait was cancelled.</summary>
+    public bool GetResult() => _waiter.EndWait() switch
+    {
+        WaitOutcome.Cancelled => ThrowCancelled(),
+        WaitOutcome.Signaled => _timer.HasFiredSince(_fireCount),
+        _ => _timer.HasFired,
+    };
+
+    private static bool ThrowCancelled()
+    {
+        Coroutine.ThrowCancelled();
+        return false;
+    }
+}
