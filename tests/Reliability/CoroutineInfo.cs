@@ -10,6 +10,12 @@ internal sealed class CoroutineInfo(int id)
     /// <summary>The name given at spawn: deadlock reports are checked against it.</summary>
     public string Name { get; } = "c" + id;
 
+    /// <summary>The body of a Co.WithTimeout call (named by the library, not by the program).</summary>
+    public bool IsTimeoutBody;
+
+    /// <summary>The name deadlock reports and the coroutine tree show.</summary>
+    public string ReportName => IsTimeoutBody ? "Co.WithTimeout body" : Name;
+
     public bool Spawned;
     public bool Started;
     public bool Ended;
@@ -24,6 +30,9 @@ internal sealed class CoroutineInfo(int id)
 
     /// <summary>The group it has opened and is waiting for, if any.</summary>
     public GroupOutcomeModel? OpenGroup;
+
+    /// <summary>The Co.WithTimeout call it is waiting in, if any.</summary>
+    public TimeoutOutcomeModel? OpenTimeout;
 
     /// <summary>Semaphore permits it holds (released when it ends).</summary>
     public int Held;

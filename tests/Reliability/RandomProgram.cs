@@ -34,7 +34,7 @@ internal sealed record RandomProgram(int Seed, QueueSpec[] Queues, int Semaphore
                 sb.Append("  RunUntilIdle(Steps(").Append(h.Steps).Append("))")
                   .Append(h.Action is null ? "" : ", then " + h.Action.Describe()).AppendLine();
         }
-        sb.Append("then drain to the end; on deadlock cancel c0 and drain again.");
+        sb.Append("then drain to the end, jumping virtual time to each next timer; on deadlock let the host feed waiters, else cancel c0 and drain again.");
         return sb.ToString();
     }
 
@@ -81,6 +81,7 @@ internal sealed record RandomProgram(int Seed, QueueSpec[] Queues, int Semaphore
             {
                 if (op is SpawnOp s) yield return s.Id;
                 else if (op is GroupOp g) yield return g.Id;
+                else if (op is TimeoutOp t) yield return t.Id;
                 if (op.Children is { } body) stack.Push(body);
             }
         }
@@ -207,10 +208,39 @@ internal sealed record CatchOp(Op[] Body) : Op
     public override string Describe() => "try (swallow any exception):";
 }
 
-/// <summary>Pauses <see cref="Pauses"/> times inside Co.ProtectFromCancel (only pauses: a shielded wait could block forever).</summary>
-internal sealed record ShieldOp(int Pauses) : Op
+/// <summary>
+/// Pauses <see cref="Pauses"/> times, then sleeps <see cref="SleepMs"/> (if not 0) inside Co.ProtectFromCancel. Only
+/// pauses and sleeps, which always end: a shielded wait on a primitive could block forever.
+/// </summary>
+internal sealed record ShieldOp(int Pauses, int SleepMs) : Op
 {
-    public override string Describe() => $"ProtectFromCancel({Pauses} pause(s))";
+    public override string Describe() =>
+        $"ProtectFromCancel({Pauses} pause(s)" + (SleepMs > 0 ? $", then Co.Sleep({SleepMs} ms)" : "") + ")";
+}
+
+/// <summary>Sleeps on the virtual clock.</summary>
+internal sealed record SleepOp(int Ms) : Op
+{
+    public override string Describe() => $"await Co.Sleep({Ms} ms)";
+}
+
+/// <summary>
+/// Runs the nested operations as coroutine <see cref="Id"/> (the body of Co.WithTimeout, or WithTimeoutOrDefault);
+/// <see cref="Ms"/> -1 is an infinite timeout. <see cref="Catch"/> swallows what the call throws.
+/// </summary>
+internal sealed record TimeoutOp(int Id, int Ms, Op[] Body, bool Catch, bool OrDefault) : Op
+{
+    public override Op[]? Children => Body;
+    public override Op WithChildren(Op[] children) => this with { Body = children };
+    public override string Describe() =>
+        $"{(OrDefault ? "WithTimeoutOrDefault" : "WithTimeout")}({(Ms < 0 ? "infinite" : Ms + " ms")}) body c{Id}" +
+        (Catch ? " (catch its error)" : "") + ":";
+}
+
+/// <summary>A host step only: moves virtual time forward, firing timers and draining on the way (VirtualEventLoop.AdvanceBy).</summary>
+internal sealed record AdvanceOp(int Ms) : Op
+{
+    public override string Describe() => $"advance the virtual clock by {Ms} ms";
 }
 
 /// <summary>The error a program throws on purpose (never an OperationCanceledException).</summary>

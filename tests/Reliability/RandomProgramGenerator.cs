@@ -110,11 +110,30 @@ internal sealed class RandomProgramGenerator
                 case < 940:
                     if (blockDepth >= 2) continue;
                     return new CatchOp(Body(groupDepth, blockDepth + 1));
+                case < 960:
+                    return new ShieldOp(1 + _rng.Next(2), _rng.Next(3) == 0 ? Delay() : 0);
+                case < 985:
+                    return new SleepOp(Delay());
                 default:
-                    return new ShieldOp(1 + _rng.Next(2));
+                    if (_nextId >= MaxCoroutines) continue;
+                    {
+                        int id = _nextId++;
+                        int ms = _rng.Next(8) == 0 ? -1 : Delay();
+                        return new TimeoutOp(id, ms, Body(groupDepth, blockDepth), Catch: _rng.Next(3) == 0, OrDefault: _rng.Next(4) == 0);
+                    }
             }
         }
     }
+
+    /// <summary>A virtual delay in ms; zero and equal delays are common, so timers tie and zero-delay paths run.</summary>
+    private int Delay() => _rng.Next(5) switch
+    {
+        0 => 0,
+        1 => 1,
+        2 => 5,
+        3 => 10,
+        _ => 1 + _rng.Next(30),
+    };
 
     private CloseOp Close() => new(_rng.Next(_queues), Clear: _rng.Next(2) == 0, WithError: _rng.Next(3) == 0);
 
@@ -126,8 +145,9 @@ internal sealed class RandomProgramGenerator
         : _spawnIds.Count == 0 || _rng.Next(4) == 0 ? RandomProgram.RootBodyId + 1 + _rng.Next(MaxCoroutines) // maybe spawned later
         : _spawnIds[_rng.Next(_spawnIds.Count)];
 
-    private Op? HostAction() => _rng.Next(8) switch
+    private Op? HostAction() => _rng.Next(9) switch
     {
+        7 => new AdvanceOp(Delay()),
         0 or 1 => new CancelOp(CancelTarget()),
         2 => new SignalOp(Broadcast: _rng.Next(2) == 0),
         3 => new TryPutOp(_rng.Next(_queues)),

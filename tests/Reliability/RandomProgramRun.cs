@@ -36,6 +36,7 @@ internal sealed class RandomProgramRun
 
     private readonly RandomProgram _p;
     private readonly Scheduler _s = new();
+    private readonly VirtualEventLoop _loop;
     private readonly CoQueue<int>[] _queues;
     private readonly QueueLedger[] _ledgers;
     private readonly CoSemaphore _semaphore;
@@ -51,6 +52,7 @@ internal sealed class RandomProgramRun
     private RandomProgramRun(RandomProgram p)
     {
         _p = p;
+        _loop = new VirtualEventLoop(_s);
         _queues = new CoQueue<int>[p.Queues.Length];
         _ledgers = new QueueLedger[p.Queues.Length];
         for (int i = 0; i < _queues.Length; i++)
@@ -71,7 +73,8 @@ internal sealed class RandomProgramRun
     }
 
     /// <summary>What a run observed, for the figures in docs/reliability.md.</summary>
-    internal readonly record struct Stats(int Operations, int Steps, int Coroutines, bool Deadlocked, bool RootCancelled, int GroupsFailed, int Rescues);
+    internal readonly record struct Stats(int Operations, int Steps, int Coroutines, bool Deadlocked, bool RootCancelled, int GroupsFailed,
+                                         int Rescues, int Sleeps, int TimeoutsFired);
 
     /// <summary>Runs <paramref name="p"/> and returns the violated invariants (empty: all held).</summary>
     public static List<string> Execute(RandomProgram p, out Stats stats)
@@ -93,6 +96,8 @@ internal sealed class RandomProgramRun
     private int _steps;
     private int _groupsFailed;
     private int _rescues;
+    private int _sleeps;
+    private int _timeoutsFired;
 
     private void Run(out Stats stats)
     {
@@ -105,29 +110,41 @@ internal sealed class RandomProgramRun
             Observe(_s.RunUntilIdle(DrainBudget.Steps(h.Steps)));
             if (h.Action is { } a) HostAct(a);
         }
-        DrainResult end = _s.RunUntilIdle(DrainBudget.Steps(StepLimit));
-        Observe(end);
+        DrainResult end = DrainToRest();
         bool deadlocked = end.Status == DrainStatus.Deadlock;
         // A deadlock verdict is about the coroutines alone: the host can still feed them. Rescue what the host can
         // (condition waiters, queue readers and writers) a few times, then cancel the root for the rest.
-        for (int i = 0; i < 8 && end.Status == DrainStatus.Deadlock && Rescue(); i++)
-        {
-            end = _s.RunUntilIdle(DrainBudget.Steps(StepLimit));
-            Observe(end);
-        }
+        for (int i = 0; i < 8 && end.Status == DrainStatus.Deadlock && Rescue(); i++) end = DrainToRest();
         bool rootCancelled = end.Status == DrainStatus.Deadlock;
         if (rootCancelled)
         {
             CheckAtRest();
             root.Handle.Value.Cancel();
-            end = _s.RunUntilIdle(DrainBudget.Steps(StepLimit));
-            Observe(end);
+            end = DrainToRest();
             if (end.Status != DrainStatus.Completed)
                 Violation($"cancelling the root did not end a deadlocked program: {end}\n{end.Deadlock}");
         }
         else if (end.Status != DrainStatus.Completed) Violation($"the final drain stopped with {end}");
         if (end.Status == DrainStatus.Completed) CheckEnd();
-        stats = new Stats(_operations, _steps, _co.Count, deadlocked, rootCancelled, _groupsFailed, _rescues);
+        stats = new Stats(_operations, _steps, _co.Count, deadlocked, rootCancelled, _groupsFailed, _rescues, _sleeps, _timeoutsFired);
+    }
+
+    /// <summary>
+    /// Drains, jumping the virtual clock to the next deadline whenever nothing is ready (VirtualEventLoop.RunUntilIdle,
+    /// bounded: a program has no loops, so a drain this long is a livelock).
+    /// </summary>
+    private DrainResult DrainToRest()
+    {
+        int steps = 0;
+        while (true)
+        {
+            DrainResult r = _s.RunUntilIdle(DrainBudget.Steps(StepLimit));
+            Observe(r);
+            steps += r.Steps;
+            if (r.Status == DrainStatus.BudgetExhausted || steps > StepLimit) return r;
+            if (r.Status != DrainStatus.Idle || r.NextDeadline is not { } next) return r;
+            _loop.Clock.AdvanceTo(next);
+        }
     }
 
     private void Observe(DrainResult r)
@@ -136,7 +153,8 @@ internal sealed class RandomProgramRun
         switch (r.Status)
         {
             case DrainStatus.Idle:
-                Violation($"a drain reported Idle although nothing external is pending: {r}");
+                if (r.NextDeadline is null || r.ExternalWaitsPending)
+                    Violation($"a drain reported Idle with no timer pending, or an external wait that does not exist: {r}");
                 break;
             case DrainStatus.Completed:
                 foreach (CoroutineInfo c in _co.Values)
@@ -155,32 +173,43 @@ internal sealed class RandomProgramRun
             Violation("Deadlock without a report");
             return;
         }
-        var named = new HashSet<string>();
+        // Timeout bodies all carry the library's name: compare how many times each name is reported.
+        var reported = new Dictionary<string, int>();
         foreach (BlockedCoroutine b in report.Coroutines)
         {
-            if (!named.Add(b.Name)) Violation($"the deadlock report names {b.Name} twice");
+            reported[b.Name] = reported.GetValueOrDefault(b.Name) + 1;
             if (b.WaitingOn.StartsWith("nothing", StringComparison.Ordinal))
                 Violation($"the deadlock report lists {b.Name} as ready: {b.WaitingOn}");
         }
+        var live = new Dictionary<string, int>();
         foreach (CoroutineInfo c in _co.Values)
         {
-            bool live = c.Spawned && !c.Ended;
-            if (live && !c.Started) Violation($"deadlock while {c.Name} never started");
-            if (live != named.Contains(c.Name))
-                Violation(live ? $"{c.Name} has not ended but the deadlock report does not name it"
-                               : $"the deadlock report names {c.Name}, which " + (c.Spawned ? "has ended" : "was never spawned"));
+            if (!c.Spawned || c.Ended) continue;
+            if (!c.Started) Violation($"deadlock while {c.Name} never started");
+            live[c.ReportName] = live.GetValueOrDefault(c.ReportName) + 1;
         }
+        foreach ((string name, int n) in live)
+            if (reported.GetValueOrDefault(name) != n)
+                Violation($"{n} live coroutine(s) named {name}, but the deadlock report names {reported.GetValueOrDefault(name)}");
+        foreach ((string name, int n) in reported)
+            if (!live.ContainsKey(name)) Violation($"the deadlock report names {name} ({n}x), which is not live");
+        if (_loop.HasPendingTimers) Violation("Deadlock reported while a timer is pending");
     }
 
     // ----- coroutines -----
 
-    private async CoTask RunCoroutine(CoroutineInfo me, Func<CoTask> body, GroupOutcomeModel? parent)
+    private async CoTask RunCoroutine(CoroutineInfo me, Func<CoTask> body, GroupOutcomeModel? parent,
+                                      TimeoutOutcomeModel? timeout = null)
     {
         if (me.Started) Violation($"{me.Name} started twice");
         me.Started = true;
         // The callback runs inside Cancel(), at the moment the cancellation is delivered: that is when a group this
         // coroutine waits for records the opener's cancellation.
-        CancellationTokenRegistration registration = Co.CancellationToken.Register(() => me.OpenGroup?.OpenerCancelled());
+        CancellationTokenRegistration registration = Co.CancellationToken.Register(() =>
+        {
+            me.OpenGroup?.OpenerCancelled();
+            me.OpenTimeout?.CallerCancelled();
+        });
         Exception? error = null;
         try
         {
@@ -205,13 +234,14 @@ internal sealed class RandomProgramRun
         me.EndState = error is null ? CoroutineState.Done
             : error is OperationCanceledException && cancelled ? CoroutineState.Cancelled : CoroutineState.Failed;
         parent?.ChildEnded(me.NoWait, me.AllowFailure, error, cancelled);
+        timeout?.BodyEnds(error, _loop.Now);
         if (me.Ended) Violation($"{me.Name} ended twice");
         me.Ended = true;
         if (error is not null) ExceptionDispatchInfo.Throw(error);
     }
 
     private static bool IsProgramException(Exception e) =>
-        e is ProgramError or ProgramCloseError or QueueClosedException or CancelledException;
+        e is ProgramError or ProgramCloseError or QueueClosedException or CancelledException or TimeoutException;
 
     private async CoTask RunGroup(CoroutineInfo me, GroupOp g)
     {
@@ -319,12 +349,72 @@ internal sealed class RandomProgramRun
                     await Co.ProtectFromCancel(async () =>
                     {
                         for (int i = 0; i < sh.Pauses; i++) await Co.Pause();
+                        if (sh.SleepMs > 0) await Sleep(sh.SleepMs); // shielded: runs to its deadline even if cancelled
                     });
+                    break;
+                case SleepOp sl:
+                    await Sleep(sl.Ms);
+                    break;
+                case TimeoutOp t:
+                    await RunTimeout(me, t, group);
                     break;
                 default:
                     throw new InvalidOperationException($"unknown op {op}");
             }
         }
+    }
+
+    private async CoTask Sleep(int ms)
+    {
+        TimeSpan due = _loop.Now + TimeSpan.FromMilliseconds(ms);
+        await Co.Sleep(TimeSpan.FromMilliseconds(ms));
+        _sleeps++;
+        if (_loop.Now < due) Violation($"Co.Sleep({ms} ms) returned at {_loop.Now}, before its deadline {due}");
+    }
+
+    private async CoTask RunTimeout(CoroutineInfo me, TimeoutOp t, GroupOutcomeModel group)
+    {
+        TimeSpan span = t.Ms < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(t.Ms);
+        if (Co.IsBeingCancelled)
+        {
+            // A cancelled coroutine cannot start a timed call: it throws at once and spawns nothing.
+            try
+            {
+                if (t.OrDefault) await Co.WithTimeoutOrDefault(span, () => CoTask.FromResult(0));
+                else await Co.WithTimeout(span, () => CoTask.CompletedTask);
+                Violation($"a cancelled coroutine ({me.Name}) started timeout c{t.Id}");
+            }
+            catch (CancelledException) when (!t.Catch)
+            {
+                throw;
+            }
+            catch (CancelledException)
+            {
+            }
+            return;
+        }
+        CoroutineInfo body = _co[t.Id];
+        body.IsTimeoutBody = true;
+        body.Spawned = true;
+        var model = new TimeoutOutcomeModel(t.Id, t.Ms < 0 ? null : _loop.Now + span, t.OrDefault);
+        me.OpenTimeout = model;
+        Exception? actual = null;
+        try
+        {
+            Func<CoTask> run = () => RunCoroutine(body, () => RunOps(body, t.Body, group), null, model);
+            if (t.OrDefault) await Co.WithTimeoutOrDefault(span, async () => { await run(); return 1; });
+            else await Co.WithTimeout(span, run);
+        }
+        catch (Exception e)
+        {
+            actual = e;
+        }
+        bool callerCancelled = Co.IsBeingCancelled;
+        me.OpenTimeout = null;
+        if (!model.BodyEnded) Violation($"timeout c{t.Id} returned while its body still runs");
+        if (model.Fired) _timeoutsFired++;
+        if (model.Check(actual, callerCancelled) is { } problem) Violation(problem);
+        if (actual is not null && !t.Catch) ExceptionDispatchInfo.Throw(actual);
     }
 
     private void Spawn(SpawnOp sp, GroupOutcomeModel group)
@@ -477,6 +567,7 @@ internal sealed class RandomProgramRun
                 case TryPutOp p: TryPut(p.Queue); break;
                 case TryGetOp g: TryGet(g.Queue); break;
                 case CloseOp c: Close(c); break;
+                case AdvanceOp a: Observe(_loop.AdvanceBy(TimeSpan.FromMilliseconds(a.Ms))); break;
                 default: throw new InvalidOperationException($"not a host action: {action}");
             }
         }
@@ -548,6 +639,7 @@ internal sealed class RandomProgramRun
         if (_condition.WaiterCount != 0) Violation($"{_condition.WaiterCount} condition waiter(s) left");
         for (int i = 0; i < _queues.Length; i++) CheckQueueAtEnd(i);
         if (_s.LiveCoroutines != 0) Violation($"{_s.LiveCoroutines} live coroutine(s) after Completed");
+        if (_loop.PendingTimerCount != 0) Violation($"{_loop.PendingTimerCount} timer(s) still pending after Completed");
         // The scheduler still runs new work.
         bool ran = false;
         _s.Spawn(async () =>

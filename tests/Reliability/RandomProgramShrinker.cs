@@ -50,6 +50,16 @@ internal static class RandomProgramShrinker
             if (ops[i].Children is not { } body) continue;
             foreach (Op[] smaller in Variants(body)) yield return With(ops, i, ops[i].WithChildren(smaller));
         }
+        // Hoist a nested body in place of the operation that wraps it (a try, a spawn, a group, a timeout).
+        for (int i = 0; i < ops.Length; i++)
+        {
+            if (ops[i].Children is not { } body) continue;
+            var spliced = new Op[ops.Length - 1 + body.Length];
+            Array.Copy(ops, 0, spliced, 0, i);
+            Array.Copy(body, 0, spliced, i, body.Length);
+            Array.Copy(ops, i + 1, spliced, i + body.Length, ops.Length - i - 1);
+            yield return spliced;
+        }
         for (int i = 0; i < ops.Length; i++)
         {
             Op? simpler = ops[i] switch
@@ -63,6 +73,9 @@ internal static class RandomProgramShrinker
                 DeferOp { Throws: true } d => d with { Throws = false },
                 SignalOp { Broadcast: true } s => s with { Broadcast = false },
                 ShieldOp { Pauses: > 1 } s => s with { Pauses = 1 },
+                ShieldOp { SleepMs: > 0 } s => s with { SleepMs = 0 },
+                TimeoutOp { Catch: true } t => t with { Catch = false },
+                TimeoutOp { OrDefault: true } t => t with { OrDefault = false },
                 _ => null,
             };
             if (simpler is not null) yield return With(ops, i, simpler);

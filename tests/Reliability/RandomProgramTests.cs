@@ -40,6 +40,7 @@ public class RandomProgramTests(ITestOutputHelper output)
         Assert.True(t.RootCancelled > CiPrograms / 20 && t.RootCancelled < t.Deadlocked, $"{t.RootCancelled} root cancels");
         Assert.True(t.Completed > CiPrograms / 5, $"only {t.Completed} programs completed without help");
         Assert.True(t.GroupsFailed > CiPrograms / 5, $"only {t.GroupsFailed} groups failed");
+        Assert.True(t.TimeoutsFired > CiPrograms / 20, $"only {t.TimeoutsFired} timeouts fired");
     }
 
     [SoakFact]
@@ -70,7 +71,8 @@ public class RandomProgramTests(ITestOutputHelper output)
             nameof(PauseOp), nameof(SpawnOp), nameof(GroupOp), nameof(CancelOp), nameof(PutOp), nameof(TryPutOp),
             nameof(GetOp), nameof(TryGetOp), nameof(CloseOp), nameof(AcquireOp), nameof(TryAcquireOp), nameof(ReleaseOp),
             nameof(WaitOp), nameof(SignalOp), nameof(DeferOp), nameof(ThrowOp), nameof(CatchOp), nameof(ShieldOp),
-            "host " + nameof(CancelOp), "host " + nameof(SignalOp), "host " + nameof(CloseOp),
+            nameof(SleepOp), nameof(TimeoutOp),
+            "host " + nameof(CancelOp), "host " + nameof(SignalOp), "host " + nameof(CloseOp), "host " + nameof(AdvanceOp),
         };
         Assert.All(expected, k => Assert.Contains(k, kinds));
 
@@ -118,13 +120,14 @@ public class RandomProgramTests(ITestOutputHelper output)
 
     private sealed class Totals
     {
-        public int Programs, Completed, Deadlocked, RootCancelled, GroupsFailed, Coroutines, Rescues;
+        public int Programs, Completed, Deadlocked, RootCancelled, GroupsFailed, Coroutines, Rescues, Sleeps, TimeoutsFired;
         public long Operations, Steps;
     }
 
     private Totals RunPrograms(int baseSeed, int count)
     {
         var t = new Totals();
+        TimeoutOutcomeModel.KnownBugHits = 0;
         var sw = Stopwatch.StartNew();
         for (int i = 0; i < count; i++)
         {
@@ -136,6 +139,8 @@ public class RandomProgramTests(ITestOutputHelper output)
             if (s.Deadlocked) t.Deadlocked++; else t.Completed++;
             if (s.RootCancelled) t.RootCancelled++;
             t.Rescues += s.Rescues;
+            t.Sleeps += s.Sleeps;
+            t.TimeoutsFired += s.TimeoutsFired;
             t.GroupsFailed += s.GroupsFailed;
             t.Coroutines += s.Coroutines;
             t.Operations += s.Operations;
@@ -144,7 +149,8 @@ public class RandomProgramTests(ITestOutputHelper output)
         output.WriteLine($"{t.Programs} programs (seeds {baseSeed}..{baseSeed + count - 1}) in {sw.Elapsed.TotalSeconds:F1} s: " +
                          $"{t.Completed} completed, {t.Deadlocked} reached a deadlock verdict ({t.Rescues} host rescues; " +
                          $"{t.RootCancelled} ended by cancelling the root), " +
-                         $"{t.Coroutines} coroutines, {t.Operations} operations, {t.Steps} steps, {t.GroupsFailed} groups failed");
+                         $"{t.Coroutines} coroutines, {t.Operations} operations, {t.Steps} steps, {t.GroupsFailed} groups failed, " +
+                         $"{t.Sleeps} sleeps, {t.TimeoutsFired} timeouts fired; known bug hit {TimeoutOutcomeModel.KnownBugHits} time(s)");
         return t;
     }
 
