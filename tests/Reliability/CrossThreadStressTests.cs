@@ -10,21 +10,24 @@ namespace CoSched.Tests.Reliability;
 
 /// <summary>
 /// Four threads hammer one scheduler through its only thread-safe doors (Post, InvokeAsync) while it drains and runs
-/// coroutines; the scheduler's thread is driven like a host would drive it: drain, then block on the WorkAvailable
-/// signal (an event, never a sleep). Every operation is numbered; each must run exactly once and every result must
-/// reach its caller.
+/// coroutines, some of which offload work with Co.RunBlocking (whose work calls back with InvokeAsync). The scheduler's
+/// thread is driven like a host would drive it: drain, then block on the WorkAvailable signal (an event, never a sleep).
+/// Every operation is numbered; each must run exactly once and every result must reach its caller.
 /// </summary>
 public class CrossThreadStressTests(ITestOutputHelper output)
 {
     private const int Threads = 4;
-    private const int PerThread = 250_000; // 10^6 operations in total
+    private const int PerThread = 220_000;
+    private const int Offloaders = 3;
+    private const int PerOffloader = 20_000; // each offload is two operations: the RunBlocking and the InvokeAsync inside it
+    private const int Total = Threads * PerThread + Offloaders * PerOffloader * 2; // 10^6
     private const int Batch = 2_000;
 
     [Fact]
-    public void Four_threads_posting_and_invoking_a_million_operations_lose_nothing_and_run_nothing_twice()
+    public void Four_threads_and_offloaded_work_a_million_operations_lose_nothing_and_run_nothing_twice()
     {
         var s = new Scheduler();
-        const int Total = Threads * PerThread;
+        _ = new VirtualEventLoop(s); // RunBlocking needs a loop; nothing here uses time
         var ran = new int[Total];          // written only on the scheduler thread
         var delivered = new int[Total];    // written by the worker that issued the operation
         int completedOnScheduler = 0;      // scheduler thread only
@@ -53,6 +56,35 @@ public class CrossThreadStressTests(ITestOutputHelper output)
                 await Co.Pause();
             }
         }, name: "pauser");
+        // Offloaders: RunBlocking work runs on the pool and calls back into the scheduler with InvokeAsync, blocking its
+        // pool thread until the scheduler thread has run the callback (the GVL "re-acquire" pattern).
+        int offloadsDone = 0;
+        for (int o = 0; o < Offloaders; o++)
+        {
+            int first = Threads * PerThread + o * PerOffloader * 2;
+            s.Spawn(async () =>
+            {
+                for (int i = 0; i < PerOffloader; i++)
+                {
+                    int slot = first + 2 * i, inner = slot + 1;
+                    int result = await Co.RunBlocking(() =>
+                    {
+                        int fromScheduler = s.InvokeAsync(() =>
+                        {
+                            ran[inner]++;
+                            completedOnScheduler++;
+                            return ~inner;
+                        }).Result;
+                        if (fromScheduler == ~inner) delivered[inner]++;
+                        return slot * 3;
+                    });
+                    if (result == slot * 3) delivered[slot]++;
+                    ran[slot]++;
+                    completedOnScheduler++;
+                }
+                offloadsDone++;
+            }, name: "offloader " + o);
+        }
         var errors = new List<Exception>();
         var workers = new Thread[Threads];
         for (int t = 0; t < Threads; t++)
@@ -101,7 +133,9 @@ public class CrossThreadStressTests(ITestOutputHelper output)
             else if (ran[i] > 1) twice++;
             if (delivered[i] != 1) undelivered++;
         }
-        output.WriteLine($"{Total} operations, {drains} drains, {consumed} via the queue, {pauses} pauses meanwhile: " +
+        Assert.Equal(Offloaders, offloadsDone);
+        output.WriteLine($"{Total} operations ({Offloaders * PerOffloader} RunBlocking offloads), {drains} drains, " +
+                         $"{consumed} via the queue, {pauses} pauses meanwhile: " +
                          $"{lost} lost, {twice} run twice, {undelivered} results not delivered");
         Assert.Equal(0, lost);
         Assert.Equal(0, twice);

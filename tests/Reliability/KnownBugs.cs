@@ -14,4 +14,8 @@ internal static class KnownBugs
     /// (had the body failed after the caller resumed, the error would replace the cancellation).
     /// </summary>
     public const bool TimeoutDropsBodyFailureAfterCallerCancel = true;
+
+    // Not needing a flag (no random program reads them from another thread): CoLazy.IsValueCreated, StartCount,
+    // TryGetValue, CoTimer.Duration, EventLoopBase.NextDeadline and HasPendingTimers skip the thread check (see
+    // KnownBugTests.Members_reading_scheduler_state_refuse_other_threads_too).
 }
