@@ -19,7 +19,7 @@ public class KnownBugTests
         "(catch ... when (!child.HasEnded)), so a body failure that lands between the caller's cancel and the caller's " +
         "resumption is dropped. Unskip when fixed (and set KnownBugs.TimeoutDropsBodyFailureAfterCallerCancel = false).";
 
-    [Fact(Skip = TimeoutBug)]
+    [Fact]
     public void WithTimeout_keeps_a_body_failure_that_ends_before_the_cancelled_caller_resumes()
     {
         var s = new Scheduler();

@@ -13,7 +13,7 @@ internal static class KnownBugs
     /// fails with a real error before the caller resumes, the call throws CancelledException and the body's error is lost
     /// (had the body failed after the caller resumed, the error would replace the cancellation).
     /// </summary>
-    public const bool TimeoutDropsBodyFailureAfterCallerCancel = true;
+    public const bool TimeoutDropsBodyFailureAfterCallerCancel = false; // fixed in TimeoutScope.Run
 
     // Not needing a flag (no random program reads them from another thread): CoLazy.IsValueCreated, StartCount,
     // TryGetValue, CoTimer.Duration, EventLoopBase.NextDeadline and HasPendingTimers skip the thread check (see
