@@ -119,7 +119,8 @@ public class ThreadingTests
 
         async Task Helper()
         {
-            await Task.Delay(1).ConfigureAwait(true); // continuation goes through the scheduler's SynchronizationContext
+            // Completes on a pool thread; the continuation comes back through the scheduler's SynchronizationContext.
+            await Task.Run(static () => { }).ConfigureAwait(true);
             resumedOn = Environment.CurrentManagedThreadId;
         }
     }

@@ -1,0 +1,539 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using CoSched;
+using Xunit;
+
+namespace CoSched.Tests.Reliability;
+
+/// <summary>
+/// Exceptions thrown by user code that CoSched calls: a WorkAvailable handler, a defer, a posted action, the code after
+/// a foreign await, a callback registered on Co.CancellationToken, the loop's timer-driven cancels and offloaded work.
+/// None may corrupt the scheduler; each surfaces where the XML docs say (or, where they say nothing, where the test
+/// argues it should). Tests of behaviour that is wrong today are skipped with the reason (see <see cref="KnownBugs"/>).
+/// </summary>
+public class FaultTests
+{
+    private sealed class HandlerFault() : Exception("thrown by the WorkAvailable handler");
+
+    private sealed class CallbackFault() : Exception("thrown by a Co.CancellationToken callback");
+
+    // ----- WorkAvailable -----
+
+    [Fact]
+    public void A_throwing_WorkAvailable_handler_fails_the_post_that_raised_it_but_the_work_runs_once_and_later_periods_signal_again()
+    {
+        var s = new Scheduler();
+        int raised = 0, ran = 0;
+        Action handler = () =>
+        {
+            Interlocked.Increment(ref raised);
+            throw new HandlerFault();
+        };
+        s.WorkAvailable += handler;
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status); // idle: armed
+        Exception? first = OnAnotherThread(() => s.Post(() => ran++));
+        Exception? second = OnAnotherThread(() => s.Post(() => ran++)); // same idle period: not raised again
+        Assert.IsType<HandlerFault>(first); // documented: propagates to the caller that delivered the work
+        Assert.Null(second);
+        s.RunUntilIdle();
+        Assert.Equal(2, ran); // both posts were queued and ran once
+        Assert.IsType<HandlerFault>(OnAnotherThread(() => s.Post(() => ran++))); // a new idle period raises again
+        s.RunUntilIdle();
+        Assert.Equal(3, ran);
+        Assert.Equal(2, raised);
+        s.WorkAvailable -= handler;
+        AssertStillRuns(s);
+    }
+
+    [Fact]
+    public void A_throwing_WorkAvailable_handler_fails_InvokeAsync_but_the_function_runs_exactly_once()
+    {
+        var s = new Scheduler();
+        Action handler = () => throw new HandlerFault();
+        s.WorkAvailable += handler;
+        s.RunUntilIdle();
+        int ran = 0;
+        Task<int>? task = null;
+        Exception? error = OnAnotherThread(() => task = s.InvokeAsync(() => ++ran));
+        Assert.IsType<HandlerFault>(error);
+        Assert.Null(task); // the caller never got the task...
+        s.RunUntilIdle();
+        Assert.Equal(1, ran); // ...but the function was queued and ran once (the WorkAvailable contract)
+        s.WorkAvailable -= handler;
+        AssertStillRuns(s);
+    }
+
+    [Fact]
+    public void A_throwing_WorkAvailable_handler_raised_by_a_host_side_wake_loses_nothing()
+    {
+        var s = new Scheduler();
+        var q = CoQueue<int>.Unbounded(s);
+        var cond = new CoCondition(s);
+        int got = -1;
+        bool woken = false;
+        s.Spawn(async () => got = await q.Get());
+        s.Spawn(async () =>
+        {
+            await cond.Wait();
+            woken = true;
+        });
+        Assert.Equal(DrainStatus.Deadlock, s.RunUntilIdle().Status);
+        Action handler = () => throw new HandlerFault();
+        s.WorkAvailable += handler;
+        Assert.Throws<HandlerFault>(() => q.TryPut(5)); // the wake of the reader raised it; the item was handed over
+        Assert.True(cond.Signal()); // same idle period: not raised twice
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        Assert.Equal(5, got);
+        Assert.True(woken);
+        Assert.Equal(0, q.Count);
+        s.WorkAvailable -= handler;
+        AssertStillRuns(s);
+    }
+
+    [Fact]
+    public void A_throwing_WorkAvailable_handler_raised_by_a_host_cancel_still_cancels_the_coroutine()
+    {
+        var s = new Scheduler();
+        var cond = new CoCondition(s);
+        CoroutineHandle h = s.Spawn(async () => await cond.Wait());
+        s.RunUntilIdle();
+        Action handler = () => throw new HandlerFault();
+        s.WorkAvailable += handler;
+        Assert.Throws<HandlerFault>(() => h.Cancel());
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        Assert.Equal(CoroutineState.Cancelled, h.State);
+        Assert.Equal(0, cond.WaiterCount);
+        s.WorkAvailable -= handler;
+        AssertStillRuns(s);
+    }
+
+    [Fact] // was a known bug: DeliverCancel now cancels the token in a finally
+
+    public void A_throwing_WorkAvailable_handler_raised_by_a_host_cancel_still_cancels_the_coroutines_token()
+    {
+        var s = new Scheduler();
+        var cond = new CoCondition(s);
+        CancellationToken token = default;
+        CoroutineHandle h = s.Spawn(async () =>
+        {
+            token = Co.CancellationToken;
+            await cond.Wait();
+        });
+        s.RunUntilIdle();
+        s.WorkAvailable += () => throw new HandlerFault();
+        Assert.Throws<HandlerFault>(() => h.Cancel());
+        Assert.True(token.IsCancellationRequested, ".NET IO observing Co.CancellationToken would never see the cancel");
+        s.RunUntilIdle();
+        Assert.Equal(CoroutineState.Cancelled, h.State);
+    }
+
+    [Fact(Skip = "Known bug, reported by the reliability suite: a foreign completion raises WorkAvailable on the completing " +
+                 "thread (Scheduler.PostForeignResume), so a throwing handler's exception escapes into that thread: for a " +
+                 "Task completed on the thread pool (or Co.RunBlocking's completion post) that ends the process. The " +
+                 "scheduler should keep such exceptions on its side (e.g. rethrow them from the next RunUntilIdle). " +
+                 "Unskip when fixed.")]
+    public void A_throwing_WorkAvailable_handler_never_reaches_the_thread_that_completes_a_foreign_operation()
+    {
+        var s = new Scheduler();
+        Action handler = () => throw new HandlerFault();
+        s.WorkAvailable += handler;
+        var io = new ManualForeignOperation<int>();
+        int result = 0;
+        s.Spawn(async () => result = await io);
+        Assert.Equal(DrainStatus.Idle, s.RunUntilIdle().Status);
+        Exception? escaped = io.CompleteOnNewThread(42);
+        Assert.Null(escaped); // on the thread pool this exception would crash the process
+        try { s.RunUntilIdle(); }
+        catch (HandlerFault) { } // surfacing it to the host here would be fine
+        Assert.Equal(42, result);
+        s.WorkAvailable -= handler;
+        AssertStillRuns(s);
+    }
+
+    [Fact]
+    public void A_foreign_completion_with_a_quiet_handler_resumes_the_coroutine_on_the_scheduler_thread()
+    {
+        // The neighbour of the skipped test above: the same completion path, with a handler that does not throw.
+        var s = new Scheduler();
+        int raised = 0;
+        s.WorkAvailable += () => Interlocked.Increment(ref raised);
+        var io = new ManualForeignOperation<int>();
+        int result = 0, thread = 0;
+        s.Spawn(async () =>
+        {
+            result = await io;
+            thread = Environment.CurrentManagedThreadId;
+        });
+        Assert.Equal(DrainStatus.Idle, s.RunUntilIdle().Status);
+        Assert.Null(io.CompleteOnNewThread(42));
+        Assert.Equal(1, raised);
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        Assert.Equal(42, result);
+        Assert.Equal(Environment.CurrentManagedThreadId, thread);
+    }
+
+    // ----- defers -----
+
+    [Fact]
+    public void Throwing_defers_all_run_LIFO_the_first_real_error_wins_and_pooled_group_records_stay_sound()
+    {
+        var s = new Scheduler();
+        var ran = new List<string>();
+        Exception? succeededBody = null, failedBody = null;
+        var c = new InvalidDataException("defer c");
+        var child = new FormatException("child");
+        s.Spawn(async () =>
+        {
+            try
+            {
+                await Co.WithTaskGroup(async g =>
+                {
+                    g.AddDefer(() => { ran.Add("a"); throw new InvalidDataException("defer a"); });
+                    g.AddDefer(async () => { ran.Add("b"); await Co.Pause(); throw new InvalidDataException("defer b"); });
+                    g.AddDefer(() => ran.Add("ok"));
+                    g.AddDefer(() => { ran.Add("c"); throw c; });
+                    await Co.Pause();
+                });
+            }
+            catch (Exception e)
+            {
+                succeededBody = e;
+            }
+            try
+            {
+                await Co.WithTaskGroup(async g =>
+                {
+                    g.AddDefer(() => { ran.Add("d"); throw new InvalidDataException("defer d"); });
+                    g.Spawn(async () =>
+                    {
+                        await Co.Pause();
+                        throw child;
+                    });
+                    await Co.Pause();
+                });
+            }
+            catch (Exception e)
+            {
+                failedBody = e;
+            }
+        });
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        Assert.Equal(new[] { "c", "ok", "b", "a", "d" }, ran); // every defer ran once, last added first
+        Assert.Same(c, succeededBody); // a defer's error replaces a success; later defer errors do not replace it
+        Assert.Same(child, failedBody); // and never replaces a child's failure
+        // The group and coroutine records that went through those failures are pooled: reuse them many times.
+        int groups = 0;
+        s.Spawn(async () =>
+        {
+            for (int i = 0; i < 1_000; i++)
+            {
+                await Co.WithTaskGroup(async g =>
+                {
+                    g.AddDefer(() => groups++);
+                    CoroutineHandle<int> h = g.Spawn(async () =>
+                    {
+                        await Co.Pause();
+                        return 1;
+                    });
+                    Assert.Equal(1, await h.Wait());
+                });
+            }
+        });
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        Assert.Equal(1_000, groups);
+        AssertStillRuns(s);
+    }
+
+    // ----- posted actions -----
+
+    [Fact]
+    public void Throwing_posted_actions_all_run_surface_together_after_the_drain_and_coroutines_keep_running()
+    {
+        var s = new Scheduler();
+        var log = new List<string>();
+        s.Spawn(async () =>
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                log.Add("co" + i);
+                await Co.Pause();
+            }
+        });
+        s.Post(() => throw new InvalidDataException("first"));
+        s.Post(() => log.Add("post"));
+        s.Post(() => throw new FormatException("second"));
+        Task<int> invoked = s.InvokeAsync<int>(() => throw new ArithmeticException("in InvokeAsync"));
+        var aggregate = Assert.Throws<AggregateException>(() => s.RunUntilIdle());
+        Assert.Collection(aggregate.InnerExceptions,
+            e => Assert.IsType<InvalidDataException>(e),
+            e => Assert.IsType<FormatException>(e)); // InvokeAsync's exception goes to its task, not to the host
+        Assert.IsType<ArithmeticException>(invoked.Exception?.InnerException);
+        Assert.Equal(new[] { "post", "co0", "co1", "co2" }, log); // the drain went on after the batch
+        // An exception escaping a SynchronizationContext callback (async void code on the scheduler thread) surfaces alike.
+        s.Spawn(async () =>
+        {
+            SynchronizationContext.Current!.Post(_ => throw new InvalidDataException("sync context callback"), null);
+            await Co.Pause();
+            log.Add("after");
+        });
+        Assert.Throws<InvalidDataException>(() => s.RunUntilIdle());
+        Assert.Equal("after", log[^1]);
+        AssertStillRuns(s);
+    }
+
+    // ----- foreign continuations -----
+
+    [Fact]
+    public void A_coroutine_throwing_after_a_foreign_await_fails_alone_and_its_group_reports_it()
+    {
+        var s = new Scheduler();
+        var io = new ManualForeignOperation<int>();
+        var boom = new InvalidDataException("after the foreign await");
+        Exception? groupError = null, helperError = null;
+        int pauses = 0;
+        s.Spawn(async () =>
+        {
+            try
+            {
+                await Co.WithTaskGroup(async g =>
+                {
+                    g.Spawn(async () =>
+                    {
+                        int n = await io;
+                        if (n == 1) throw boom;
+                    });
+                    g.Spawn(async () =>
+                    {
+                        while (true)
+                        {
+                            pauses++;
+                            await Co.Pause(); // cancelled by the sibling's failure
+                        }
+                    });
+                    try
+                    {
+                        await FailingHelper(); // plain async Task code: its continuation runs through the sync context
+                    }
+                    catch (Exception e)
+                    {
+                        helperError = e;
+                    }
+                });
+            }
+            catch (Exception e)
+            {
+                groupError = e;
+            }
+        });
+        s.RunUntilIdle(DrainBudget.Steps(50));
+        Assert.Null(io.CompleteOnNewThread(1)); // the completing thread never sees the coroutine's exception
+        using var host = new TestHost(s);
+        Assert.Equal(DrainStatus.Completed, host.DriveToCompletion().Status);
+        Assert.Same(boom, groupError);
+        Assert.IsType<FormatException>(helperError);
+        Assert.True(pauses > 1);
+        AssertStillRuns(s);
+
+        static async Task FailingHelper()
+        {
+            await Task.Yield();
+            throw new FormatException("in an async Task helper, after its own await");
+        }
+    }
+
+    // ----- Co.CancellationToken callbacks -----
+
+    [Fact]
+    public void A_throwing_token_callback_fails_the_hosts_Cancel_call_but_the_coroutine_is_cancelled_and_ends()
+    {
+        var s = new Scheduler();
+        var cond = new CoCondition(s);
+        CoroutineHandle h = s.Spawn(async () =>
+        {
+            Co.CancellationToken.Register(() => throw new CallbackFault());
+            await cond.Wait();
+        });
+        s.RunUntilIdle();
+        // Like CancellationTokenSource.Cancel: the callbacks' exceptions reach the caller of Cancel, wrapped.
+        var e = Assert.Throws<AggregateException>(() => h.Cancel());
+        Assert.IsType<CallbackFault>(Assert.Single(e.InnerExceptions));
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        Assert.Equal(CoroutineState.Cancelled, h.State);
+        AssertStillRuns(s);
+    }
+
+    [Fact(Skip = "Known bug, reported by the reliability suite: a callback on a child's Co.CancellationToken that throws " +
+                 "escapes TaskGroupCore.CancelAll (through Coroutine.DeliverCancel), so the siblings after it are never " +
+                 "cancelled, the exception is swallowed by the failing child's step, and the group never ends (Deadlock). " +
+                 "Cancel every child whatever its callbacks throw, then surface the callback errors. Unskip when fixed.")]
+    public void A_throwing_token_callback_of_one_child_does_not_stop_its_group_from_cancelling_the_others()
+    {
+        var s = new Scheduler();
+        var cond = new CoCondition(s);
+        var first = new InvalidDataException("first failure");
+        int ended = 0;
+        Exception? groupError = null;
+        s.Spawn(async () =>
+        {
+            try
+            {
+                await Co.WithTaskGroup(async g =>
+                {
+                    g.Spawn(async () =>
+                    {
+                        try
+                        {
+                            Co.CancellationToken.Register(() => throw new CallbackFault());
+                            await cond.Wait();
+                        }
+                        finally { ended++; }
+                    });
+                    for (int i = 0; i < 2; i++)
+                    {
+                        g.Spawn(async () =>
+                        {
+                            try { await cond.Wait(); }
+                            finally { ended++; }
+                        });
+                    }
+                    await Co.Pause();
+                    throw first;
+                });
+            }
+            catch (Exception e)
+            {
+                groupError = e;
+            }
+        });
+        DrainResult r;
+        try { r = s.RunUntilIdle(); }
+        catch (AggregateException) { r = s.RunUntilIdle(); } // surfacing the callback's error to the host is fine
+        Assert.Equal(DrainStatus.Completed, r.Status);
+        Assert.Equal(3, ended);
+        Assert.Same(first, groupError);
+    }
+
+    [Fact]
+    public void A_throwing_token_callback_run_by_a_timeout_surfaces_from_the_drain_and_loses_no_timer()
+    {
+        var s = new Scheduler();
+        var loop = new VirtualEventLoop(s);
+        var outcomes = new List<string>();
+        for (int i = 0; i < 2; i++)
+        {
+            bool throwing = i == 0;
+            s.Spawn(async () =>
+            {
+                try
+                {
+                    await Co.WithTimeout(TimeSpan.FromSeconds(1), async () =>
+                    {
+                        if (throwing) Co.CancellationToken.Register(() => throw new CallbackFault());
+                        await Co.Sleep(TimeSpan.FromSeconds(5));
+                    });
+                    outcomes.Add("returned");
+                }
+                catch (Exception e)
+                {
+                    outcomes.Add(e.GetType().Name);
+                }
+            });
+        }
+        // Both timeouts are due at 1 s. The first one's cancel runs the throwing callback inside the drain.
+        var e = Assert.Throws<AggregateException>(() => loop.RunUntilIdle());
+        Assert.IsType<CallbackFault>(Assert.Single(e.InnerExceptions));
+        Assert.Equal(DrainStatus.Completed, loop.RunUntilIdle().Status);
+        Assert.Equal(new[] { "TimeoutException", "TimeoutException" }, outcomes);
+        Assert.Equal(TimeSpan.FromSeconds(1), loop.Now); // the 5 s sleeps were cancelled, not waited for
+        Assert.Equal(0, loop.PendingTimerCount);
+        AssertStillRuns(s);
+    }
+
+    [Fact]
+    public void A_throwing_callback_on_offloaded_works_token_fails_the_Cancel_call_but_the_work_stops_and_the_caller_ends()
+    {
+        var s = new Scheduler();
+        _ = new VirtualEventLoop(s);
+        using var started = new ManualResetEventSlim();
+        bool sawCancel = false;
+        CoroutineHandle h = s.Spawn(async () => await Co.RunBlocking(ct =>
+        {
+            ct.Register(() => throw new CallbackFault());
+            started.Set();
+            sawCancel = ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(30)); // blocks until the token is cancelled
+        }));
+        s.RunUntilIdle();
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
+        var e = Assert.Throws<AggregateException>(() => h.Cancel());
+        Assert.IsType<CallbackFault>(Assert.Single(e.InnerExceptions));
+        using var host = new TestHost(s);
+        Assert.Equal(DrainStatus.Completed, host.DriveToCompletion().Status);
+        Assert.True(sawCancel);
+        Assert.Equal(CoroutineState.Cancelled, h.State);
+        AssertStillRuns(s);
+    }
+
+    [Fact]
+    public void Offloaded_work_that_throws_fails_only_its_caller()
+    {
+        var s = new Scheduler();
+        _ = new VirtualEventLoop(s);
+        var boom = new InvalidDataException("offloaded");
+        Exception? seen = null;
+        int others = 0;
+        s.Spawn(async () =>
+        {
+            try { await Co.RunBlocking(() => throw boom); }
+            catch (Exception e) { seen = e; }
+        });
+        s.Spawn(async () =>
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                others++;
+                await Co.Pause();
+            }
+        });
+        using var host = new TestHost(s);
+        Assert.Equal(DrainStatus.Completed, host.DriveToCompletion().Status);
+        Assert.Same(boom, seen);
+        Assert.Equal(10, others);
+        AssertStillRuns(s);
+    }
+
+    // ----- helpers -----
+
+    /// <summary>The scheduler still runs new work: a coroutine that pauses, uses a queue and a nested group completes.</summary>
+    private static void AssertStillRuns(Scheduler s)
+    {
+        int done = 0;
+        var q = CoQueue<int>.Unbounded(s);
+        s.Spawn(async () =>
+        {
+            await Co.Pause();
+            await Co.WithTaskGroup(async g =>
+            {
+                g.Spawn(async () => await q.Put(1));
+                done += await q.Get();
+            });
+        });
+        DrainResult r = s.RunUntilIdle();
+        Assert.True(r.Status == DrainStatus.Completed && done == 1, $"the scheduler did not run new work: {r}");
+    }
+
+    private static Exception? OnAnotherThread(Action action)
+    {
+        Exception? error = null;
+        var t = new Thread(() =>
+        {
+            try { action(); }
+            catch (Exception e) { error = e; }
+        });
+        t.Start();
+        t.Join();
+        return error;
+    }
+}

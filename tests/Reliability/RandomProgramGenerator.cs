@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using CoSched;
+
+namespace CoSched.Tests.Reliability;
+
+/// <summary>
+/// Generates a <see cref="RandomProgram"/> from a seed (System.Random with a seed is stable across runs and machines,
+/// so a seed printed by a failing run reproduces the same program). Programs are small (at most
+/// <see cref="MaxCoroutines"/> coroutines, groups nested up to <see cref="MaxGroupDepth"/> deep) so thousands run in
+/// seconds, and every kind of operation appears often enough to meet every other.
+/// </summary>
+internal sealed class RandomProgramGenerator
+{
+    private const int MaxCoroutines = 24;
+    private const int MaxGroupDepth = 3;
+    private const int MaxOps = 12;
+
+    private readonly Random _rng;
+    private readonly int _queues;
+    private readonly List<int> _spawnIds = new();
+    private int _nextId = RandomProgram.RootBodyId + 1;
+    private int _nextError;
+
+    private RandomProgramGenerator(int seed)
+    {
+        _rng = new Random(seed);
+        _queues = 1 + _rng.Next(2);
+    }
+
+    public static RandomProgram Generate(int seed)
+    {
+        var g = new RandomProgramGenerator(seed);
+        var queues = new QueueSpec[g._queues];
+        for (int i = 0; i < queues.Length; i++) queues[i] = g.Queue();
+        int semaphoreSize = 1 + g._rng.Next(3);
+        Op[] root = g.Body(groupDepth: 1, blockDepth: 0, minOps: 5);
+        var host = new HostStep[g._rng.Next(10)];
+        for (int i = 0; i < host.Length; i++) host[i] = new HostStep(1 + g._rng.Next(6), g.HostAction());
+        return new RandomProgram(seed, queues, semaphoreSize, root, host);
+    }
+
+    private QueueSpec Queue() => _rng.Next(6) switch
+    {
+        0 or 1 => new QueueSpec(QueueKind.Unbounded, int.MaxValue),
+        2 or 3 => new QueueSpec(QueueKind.Blocking, _rng.Next(3)), // 0 = rendezvous
+        4 => new QueueSpec(QueueKind.DiscardOldest, _rng.Next(3)),
+        _ => new QueueSpec(QueueKind.DiscardLatest, _rng.Next(3)),
+    };
+
+    private Op[] Body(int groupDepth, int blockDepth, int minOps = 1)
+    {
+        int n = minOps + _rng.Next(MaxOps - minOps + 1);
+        var ops = new List<Op>(n);
+        for (int i = 0; i < n; i++) ops.Add(Operation(groupDepth, blockDepth));
+        return ops.ToArray();
+    }
+
+    private Op Operation(int groupDepth, int blockDepth)
+    {
+        // Weights out of 100, tuned so that most programs run dozens of operations before they end: operations that end
+        // a coroutine or a whole group (throw, close, cancel) are rare, waits are balanced by wakers.
+        while (true)
+        {
+            int roll = _rng.Next(1000);
+            switch (roll)
+            {
+                case < 130:
+                    return new PauseOp();
+                case < 270:
+                    if (_nextId >= MaxCoroutines) continue;
+                    {
+                        int id = _nextId++;
+                        _spawnIds.Add(id);
+                        bool noWait = _rng.Next(6) == 0, allowFailure = _rng.Next(4) == 0;
+                        return new SpawnOp(id, Body(groupDepth, blockDepth), noWait, allowFailure);
+                    }
+                case < 320:
+                    if (_nextId >= MaxCoroutines || groupDepth >= MaxGroupDepth) continue;
+                    {
+                        int id = _nextId++;
+                        return new GroupOp(id, Body(groupDepth + 1, blockDepth), Catch: _rng.Next(3) == 0);
+                    }
+                case < 350:
+                    return new CancelOp(CancelTarget());
+                case < 460:
+                    return new PutOp(_rng.Next(_queues));
+                case < 490:
+                    return new TryPutOp(_rng.Next(_queues));
+                case < 560:
+                    return new GetOp(_rng.Next(_queues));
+                case < 590:
+                    return new TryGetOp(_rng.Next(_queues));
+                case < 596:
+                    return Close();
+                case < 656:
+                    return new AcquireOp();
+                case < 676:
+                    return new TryAcquireOp();
+                case < 736:
+                    return new ReleaseOp();
+                case < 766:
+                    return new WaitOp();
+                case < 826:
+                    return new SignalOp(Broadcast: _rng.Next(3) == 0);
+                case < 876:
+                    return new DeferOp(_nextError++, Async: _rng.Next(2) == 0, Throws: _rng.Next(4) == 0);
+                case < 888:
+                    return new ThrowOp(_nextError++);
+                case < 940:
+                    if (blockDepth >= 2) continue;
+                    return new CatchOp(Body(groupDepth, blockDepth + 1));
+                case < 960:
+                    return new ShieldOp(1 + _rng.Next(2), _rng.Next(3) == 0 ? Delay() : 0);
+                case < 985:
+                    return new SleepOp(Delay());
+                default:
+                    if (_nextId >= MaxCoroutines) continue;
+                    {
+                        int id = _nextId++;
+                        int ms = _rng.Next(8) == 0 ? -1 : Delay();
+                        return new TimeoutOp(id, ms, Body(groupDepth, blockDepth), Catch: _rng.Next(3) == 0, OrDefault: _rng.Next(4) == 0);
+                    }
+            }
+        }
+    }
+
+    /// <summary>A virtual delay in ms; zero and equal delays are common, so timers tie and zero-delay paths run.</summary>
+    private int Delay() => _rng.Next(5) switch
+    {
+        0 => 0,
+        1 => 1,
+        2 => 5,
+        3 => 10,
+        _ => 1 + _rng.Next(30),
+    };
+
+    private CloseOp Close() => new(_rng.Next(_queues), Clear: _rng.Next(2) == 0, WithError: _rng.Next(3) == 0);
+
+    /// <summary>
+    /// Mostly a child generated before (so the cancel often hits something live), sometimes one generated later (the
+    /// cancel then does nothing, or hits it if it runs later), rarely the root (which ends the whole program).
+    /// </summary>
+    private int CancelTarget() => _rng.Next(40) == 0 ? RandomProgram.RootId
+        : _spawnIds.Count == 0 || _rng.Next(4) == 0 ? RandomProgram.RootBodyId + 1 + _rng.Next(MaxCoroutines) // maybe spawned later
+        : _spawnIds[_rng.Next(_spawnIds.Count)];
+
+    private Op? HostAction() => _rng.Next(9) switch
+    {
+        7 => new AdvanceOp(Delay()),
+        0 or 1 => new CancelOp(CancelTarget()),
+        2 => new SignalOp(Broadcast: _rng.Next(2) == 0),
+        3 => new TryPutOp(_rng.Next(_queues)),
+        4 => new TryGetOp(_rng.Next(_queues)),
+        5 => Close(),
+        _ => null,
+    };
+}
