@@ -2,8 +2,9 @@ using BenchmarkDotNet.Attributes;
 
 namespace CoSched.Bench;
 
-// The event-loop benchmarks: pause_loop scheduler-only vs under NativeEventLoop.Run in one BenchmarkDotNet run (the
-// baseline is the scheduler-only row, so BDN's ratio column is the loop's overhead), then timer_burst and sleep_wake.
+// The event-loop benchmarks: pause_loop scheduler-only vs under NativeEventLoop.Run and on the virtual clock in one
+// BenchmarkDotNet run (the baseline is the scheduler-only row, so BDN's ratio column is the loop's overhead; the BCL
+// comparison is PauseLoopBenchmarks), then timer_burst and sleep_wake.
 
 [MemoryDiagnoser]
 public class NativeLoopPauseBenchmarks
@@ -12,6 +13,8 @@ public class NativeLoopPauseBenchmarks
     private readonly Scenario _native = new PauseLoopNativeRun();
     private readonly Scenario _schedulerOnlyX10 = new PauseLoopContendedCoSched();
     private readonly Scenario _nativeX10 = new PauseLoopContendedNativeRun();
+    private readonly Scenario _virtual = new PauseLoopVirtualClock(1);
+    private readonly Scenario _virtualX10 = new PauseLoopVirtualClock(10);
 
     [GlobalSetup]
     public void Setup()
@@ -20,6 +23,8 @@ public class NativeLoopPauseBenchmarks
         _native.Setup();
         _schedulerOnlyX10.Setup();
         _nativeX10.Setup();
+        _virtual.Setup();
+        _virtualX10.Setup();
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = 10_000, Description = "pause_loop scheduler-only")]
@@ -28,11 +33,17 @@ public class NativeLoopPauseBenchmarks
     [Benchmark(OperationsPerInvoke = 10_000, Description = "pause_loop NativeEventLoop.Run")]
     public void Native() => _native.Run();
 
+    [Benchmark(OperationsPerInvoke = 10_000, Description = "pause_loop virtual clock")]
+    public void Virtual() => _virtual.Run();
+
     [Benchmark(OperationsPerInvoke = 10_000, Description = "pause_loop x10 scheduler-only")]
     public void SchedulerOnlyX10() => _schedulerOnlyX10.Run();
 
     [Benchmark(OperationsPerInvoke = 10_000, Description = "pause_loop x10 NativeEventLoop.Run")]
     public void NativeX10() => _nativeX10.Run();
+
+    [Benchmark(OperationsPerInvoke = 10_000, Description = "pause_loop x10 virtual clock")]
+    public void VirtualX10() => _virtualX10.Run();
 }
 
 [MemoryDiagnoser]

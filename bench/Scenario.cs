@@ -21,6 +21,18 @@ public abstract class Scenario
     /// <summary>What one operation is, e.g. "pause" or "child".</summary>
     public abstract string Unit { get; }
 
+    /// <summary>
+    /// The target for this row in ns per operation (with 0 B/op), or null when the row has none. The quick
+    /// table prints whether the measured value meets it.
+    /// </summary>
+    public virtual double? TargetNs => null;
+
+    /// <summary>
+    /// A target relative to another row of the same scenario: this row's ns/op must be at most <c>MaxFactor</c> times
+    /// that of the row whose <see cref="Backend"/> is <c>Backend</c> (e.g. the native loop within 1.2x of scheduler-only).
+    /// </summary>
+    public virtual (string Backend, double MaxFactor)? TargetRelative => null;
+
     /// <summary>Prepares state; called once before warm-up.</summary>
     public virtual void Setup() { }
 

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 
 namespace CoSched.Bench;
 
-/// <summary>Every scenario of the quick table, CoSched rows next to their .NET baselines.</summary>
+/// <summary>Every scenario of the quick table, CoSched rows next to their .NET baselines (baseline first).</summary>
 internal static class ScenarioCatalog
 {
     internal static IReadOnlyList<Scenario> All() =>
@@ -10,16 +10,44 @@ internal static class ScenarioCatalog
         new PauseLoopTaskYield(),
         new PauseLoopCoSched(),
         new PauseLoopNativeRun(),
+        new PauseLoopVirtualClock(1),
         new PauseLoopContendedTaskYield(),
         new PauseLoopContendedCoSched(),
         new PauseLoopContendedNativeRun(),
+        new PauseLoopVirtualClock(10),
         new SpawnWaitTaskWhenAll(10_000),
-        new SpawnWaitCoSched(10_000),
+        new SpawnWaitGroupCoSched(10_000),
+        new SpawnWaitHandlesCoSched(10_000),
         new SpawnWaitTaskWhenAll(100_000),
-        new SpawnWaitCoSched(100_000),
+        new SpawnWaitGroupCoSched(100_000),
+        new SpawnWaitHandlesCoSched(100_000),
+        new QueueThroughputChannel(QueueVariant.Unbounded),
+        new QueueThroughputCoSched(QueueVariant.Unbounded),
+        new QueueThroughputChannel(QueueVariant.Bounded),
+        new QueueThroughputCoSched(QueueVariant.Bounded),
+        new QueueThroughputChannel(QueueVariant.BoundedFanIn),
+        new QueueThroughputCoSched(QueueVariant.BoundedFanIn),
+        new SemaphoreUncontendedSlim(),
+        new SemaphoreUncontendedCoSched(),
+        new SemaphoreContendedSlim(),
+        new SemaphoreContendedCoSched(),
+        new CondVarSignalSlim(),
+        new CondVarSignalCoSched(),
+        new CondVarPingPongSlim(),
+        new CondVarPingPongCoSched(),
         new TimerBurst(native: false),
         new TimerBurst(native: true),
         new SleepWakeThreadSleep(),
         new SleepWakeNative(),
+        // Scale: spawn and join 10^6 children in one group (time per child).
+        new SpawnWaitTaskWhenAll(1_000_000),
+        new SpawnWaitGroupCoSched(1_000_000),
+    ];
+
+    /// <summary>Scale: retained memory per parked coroutine (quick table only).</summary>
+    internal static IReadOnlyList<MemoryProbe> Memory() =>
+    [
+        new ParkedMemorySlim(),
+        new ParkedMemoryCoSched(),
     ];
 }

@@ -5,20 +5,21 @@ namespace CoSched.Bench;
 /// <summary>pause_loop (reference): one coroutine pauses n times; the scheduler-only backend drains it.</summary>
 public sealed class PauseLoopCoSched : Scenario
 {
-    private const int N = 10_000;
+    internal const int N = 10_000;
     private Scheduler _scheduler = null!;
 
     public override string Name => "pause_loop";
     public override string Backend => "CoSched scheduler-only";
     public override int Operations => N;
     public override string Unit => "pause";
+    public override double? TargetNs => 10;
 
     public override void Setup() => _scheduler = new Scheduler();
 
     public override void Run()
     {
         _scheduler.SpawnBackground(static () => Loop(N));
-        _scheduler.RunUntilIdle();
+        Drain.ToCompletion(_scheduler);
     }
 
     private static async CoTask Loop(int n)
@@ -30,7 +31,7 @@ public sealed class PauseLoopCoSched : Scenario
 /// <summary>pause_loop baseline: Task.Yield under a single-threaded SynchronizationContext.</summary>
 public sealed class PauseLoopTaskYield : Scenario
 {
-    private const int N = 10_000;
+    internal const int N = 10_000;
     private readonly SingleThreadContext _context = new();
 
     public override string Name => "pause_loop";
@@ -50,7 +51,7 @@ public sealed class PauseLoopTaskYield : Scenario
 /// <summary>pause_loop (contended): 10 coroutines interleave, each pausing n/10 times.</summary>
 public sealed class PauseLoopContendedCoSched : Scenario
 {
-    private const int N = 10_000;
+    internal const int N = 10_000;
     private const int Coroutines = 10;
     private Scheduler _scheduler = null!;
 
@@ -64,7 +65,7 @@ public sealed class PauseLoopContendedCoSched : Scenario
     public override void Run()
     {
         for (int i = 0; i < Coroutines; i++) _scheduler.SpawnBackground(static () => Loop(N / Coroutines));
-        _scheduler.RunUntilIdle();
+        Drain.ToCompletion(_scheduler);
     }
 
     private static async CoTask Loop(int n)
@@ -76,7 +77,7 @@ public sealed class PauseLoopContendedCoSched : Scenario
 /// <summary>pause_loop (contended) baseline: 10 async Task loops of Task.Yield on one thread.</summary>
 public sealed class PauseLoopContendedTaskYield : Scenario
 {
-    private const int N = 10_000;
+    internal const int N = 10_000;
     private const int Loops = 10;
     private readonly SingleThreadContext _context = new();
     private readonly Task[] _tasks = new Task[Loops];

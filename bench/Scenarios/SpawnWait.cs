@@ -1,25 +1,81 @@
+using System;
 using System.Threading.Tasks;
 
 namespace CoSched.Bench;
 
 /// <summary>
-/// spawn_wait: n children are spawned, each pauses once, then all are joined. CoSched: top-level Spawn + handle.Wait()
-/// from a main coroutine (task groups replace this when they land).
+/// spawn_wait (reference): a coroutine opens a task group, spawns n background children into it (each pauses once)
+/// and the group joins them all. One operation is one child: spawn, one pause, end, join.
 /// </summary>
-public sealed class SpawnWaitCoSched : Scenario
+public sealed class SpawnWaitGroupCoSched : Scenario
 {
+    private static readonly Func<CoTask> s_child = static () => Child();
+    private readonly int _children;
+    private readonly Func<CoTask> _parent;
+    private readonly Func<TaskGroup, CoTask> _body;
+    private Scheduler _scheduler = null!;
+    private int _ended;
+
+    public SpawnWaitGroupCoSched(int children)
+    {
+        _children = children;
+        // Bound once: the group body needs the child count, and a delegate per run would be a per-run allocation.
+        _parent = Parent;
+        _body = Body;
+    }
+
+    public override string Name => SpawnWaitNames.Name(_children);
+    public override string Backend => "CoSched group";
+    public override int Operations => _children;
+    public override string Unit => "child";
+    public override double? TargetNs => 60;
+
+    public override void Setup() => _scheduler = new Scheduler();
+
+    public override void Run()
+    {
+        _ended = 0;
+        _scheduler.SpawnBackground(_parent);
+        Drain.ToCompletion(_scheduler);
+        Drain.Check(_ended, 1, "groups joined");
+    }
+
+    private async CoTask Parent()
+    {
+        await Co.WithTaskGroup(_body);
+        _ended++;
+    }
+
+    private CoTask Body(TaskGroup group)
+    {
+        for (int i = 0; i < _children; i++) group.SpawnBackground(s_child);
+        return CoTask.CompletedTask;
+    }
+
+    private static async CoTask Child() => await Co.Pause();
+}
+
+/// <summary>
+/// spawn_wait, second CoSched row: top-level <see cref="Scheduler.Spawn(Func{CoTask}, string?, string?, string?, int)"/>
+/// of n children from a parent coroutine, which then waits on each handle in turn (no group).
+/// </summary>
+public sealed class SpawnWaitHandlesCoSched : Scenario
+{
+    private static readonly Func<CoTask> s_child = static () => Child();
     private readonly int _children;
     private readonly CoroutineHandle[] _handles;
+    private readonly Func<CoTask> _parent;
     private Scheduler _scheduler = null!;
 
-    public SpawnWaitCoSched(int children)
+    public SpawnWaitHandlesCoSched(int children)
     {
         _children = children;
         _handles = new CoroutineHandle[children];
+        _parent = Parent;
     }
 
-    public override string Name => $"spawn_wait {_children / 1000}k";
-    public override string Backend => "CoSched scheduler-only";
+    public override string Name => SpawnWaitNames.Name(_children);
+    public override string Backend => "CoSched Spawn + handle.Wait";
     public override int Operations => _children;
     public override string Unit => "child";
 
@@ -27,13 +83,14 @@ public sealed class SpawnWaitCoSched : Scenario
 
     public override void Run()
     {
-        _scheduler.SpawnBackground(() => Parent(_scheduler, _handles));
-        _scheduler.RunUntilIdle();
+        _scheduler.SpawnBackground(_parent);
+        Drain.ToCompletion(_scheduler);
     }
 
-    private static async CoTask Parent(Scheduler scheduler, CoroutineHandle[] handles)
+    private async CoTask Parent()
     {
-        for (int i = 0; i < handles.Length; i++) handles[i] = scheduler.Spawn(static () => Child());
+        CoroutineHandle[] handles = _handles;
+        for (int i = 0; i < handles.Length; i++) handles[i] = _scheduler.Spawn(s_child);
         for (int i = 0; i < handles.Length; i++) await handles[i].Wait();
     }
 
@@ -46,20 +103,22 @@ public sealed class SpawnWaitTaskWhenAll : Scenario
     private readonly int _children;
     private readonly Task[] _tasks;
     private readonly SingleThreadContext _context = new();
+    private readonly Func<Task> _parent;
 
     public SpawnWaitTaskWhenAll(int children)
     {
         _children = children;
         _tasks = new Task[children];
+        _parent = Parent;
     }
 
-    public override string Name => $"spawn_wait {_children / 1000}k";
+    public override string Name => SpawnWaitNames.Name(_children);
     public override string Backend => "BCL Task.WhenAll";
     public override bool IsBaseline => true;
     public override int Operations => _children;
     public override string Unit => "child";
 
-    public override void Run() => _context.Run(Parent);
+    public override void Run() => _context.Run(_parent);
 
     private Task Parent()
     {
@@ -68,4 +127,10 @@ public sealed class SpawnWaitTaskWhenAll : Scenario
     }
 
     private static async Task Child() => await Task.Yield();
+}
+
+internal static class SpawnWaitNames
+{
+    internal static string Name(int children) =>
+        children >= 1_000_000 ? $"spawn_wait {children / 1_000_000}M (scale)" : $"spawn_wait {children / 1000}k";
 }

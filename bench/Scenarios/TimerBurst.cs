@@ -37,7 +37,7 @@ public sealed class TimerBurst : Scenario
             return;
         }
         for (int i = 0; i < Coroutines; i++) _scheduler!.SpawnBackground(static () => Sleeper());
-        _scheduler!.RunUntilIdle();
+        Drain.ToCompletion(_scheduler!);
     }
 
     /// <summary>Main is one of the sleepers; it then joins the others (Run returns when main ends).</summary>

@@ -50,8 +50,10 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>The group (or other owner) told when this coroutine ends; null for top-level coroutines.</summary>
     internal ICoroutineOwner? Owner;
 
-    internal Coroutine? LiveNext;
-    internal Coroutine? LivePrev;
+    /// <summary>Index in the scheduler's live-coroutine table (swap-removed on end).</summary>
+    internal int LiveIndex;
+    /// <summary>Spawn order, for reports.</summary>
+    internal long SpawnSequence;
     internal Coroutine? WaitNext;
     internal Coroutine? WaitPrev;
     internal bool InWaitList;
@@ -70,12 +72,14 @@ internal abstract class Coroutine : IWaitSite
 
     internal void Init(Scheduler scheduler, string? name, string? file, int line, string? member, ICoroutineOwner? owner, bool background)
     {
-        Scheduler = scheduler;
-        Name = name;
-        SpawnFile = file;
+        // Records are reused, usually by the same spawn site: writing only what changed skips GC write barriers, which
+        // were the largest single cost of a spawn (these fields are deliberately not cleared on recycle).
+        if (!ReferenceEquals(Scheduler, scheduler)) Scheduler = scheduler;
+        if (!ReferenceEquals(Name, name)) Name = name;
+        if (!ReferenceEquals(SpawnFile, file)) SpawnFile = file;
         SpawnLine = line;
-        SpawnMember = member;
-        Owner = owner;
+        if (!ReferenceEquals(SpawnMember, member)) SpawnMember = member;
+        if (!ReferenceEquals(Owner, owner)) Owner = owner;
         Background = background;
         State = CoroutineState.Created;
         ShieldDepth = 1; // the spawn shield: the body always starts, so its finally blocks run
@@ -215,17 +219,12 @@ internal abstract class Coroutine : IWaitSite
         Queued = false;
         Continuation = null;
         Waiting = false;
-        SavedContext = null;
         Site = null;
         WokenByCancel = false;
         Parked = false;
-        Name = null;
-        SpawnFile = null;
-        SpawnMember = null;
         Error = null;
         JoinConsumed = false;
         Background = false;
-        Owner = null;
         if (_cts is not null && !_cts.TryReset()) _cts = null;
         ReturnToPool();
     }

@@ -31,8 +31,8 @@ internal sealed class Coroutine<T> : Coroutine
             head = co._nextFree;
             co._nextFree = null;
         }
-        co._body = body;
-        co._voidBody = voidBody;
+        if (!ReferenceEquals(co._body, body)) co._body = body; // usually the same cached lambda: skip the barrier
+        if (!ReferenceEquals(co._voidBody, voidBody)) co._voidBody = voidBody;
         co._isVoid = voidBody is not null;
         return co;
     }
@@ -40,8 +40,8 @@ internal sealed class Coroutine<T> : Coroutine
     protected override void ReturnToPool()
     {
         Result = default!;
-        _body = null;
-        _voidBody = null;
+        // The body delegate is kept until the record is reused (usually by the same spawn site with the same cached
+        // lambda, so Rent skips the write); a pooled record thus holds at most one stale delegate.
         ref object? head = ref Scheduler.PoolHead(s_poolSlot);
         _nextFree = Unsafe.As<Coroutine<T>?>(head);
         head = this;
@@ -53,7 +53,6 @@ internal sealed class Coroutine<T> : Coroutine
         {
             if (_voidBody is { } vb)
             {
-                _voidBody = null;
                 _voidTask = vb();
                 CoTask t = _voidTask;
                 if (t.Source is null || t.Source.IsCompleted(t.Token)) OnBodyCompleted();
@@ -62,7 +61,6 @@ internal sealed class Coroutine<T> : Coroutine
             else
             {
                 Func<CoTask<T>> b = _body!;
-                _body = null;
                 _task = b();
                 CoTask<T> t = _task;
                 if (t.Source is null || t.Source.IsCompleted(t.Token)) OnBodyCompleted();

@@ -30,8 +30,9 @@ public sealed partial class Scheduler
     private readonly ReadyQueue _ready = new();
     private readonly Inbox _inbox = new();
     private readonly SchedulerSynchronizationContext _syncContext;
-    private Coroutine? _liveHead;
-    private Coroutine? _liveTail;
+    // Live coroutines in a swap-remove table: one write barrier per spawn and per end (a linked list cost three).
+    private LiveSlot[] _live = new LiveSlot[64];
+    private long _spawnSequence;
     private int _liveCount;
     private Coroutine? _main;
     private int _externalWaits;
@@ -155,12 +156,12 @@ public sealed partial class Scheduler
         Coroutine<T> co = Coroutine<T>.Rent(this, body, voidBody);
         co.Init(this, name, file, line, member, owner, background);
         // Like Task.Run, a child starts in its spawner's ExecutionContext (AsyncLocal values flow to it).
-        co.SavedContext = ThreadContext.Get(_thread);
-        if (_liveTail is null) _liveHead = co; else _liveTail.LiveNext = co;
-        co.LivePrev = _liveTail;
-        co.LiveNext = null;
-        _liveTail = co;
-        _liveCount++;
+        ExecutionContext? ec = ThreadContext.Get(_thread);
+        if (!ReferenceEquals(co.SavedContext, ec)) co.SavedContext = ec;
+        if (_liveCount == _live.Length) Array.Resize(ref _live, _live.Length * 2);
+        _live[_liveCount].Co = co;
+        co.LiveIndex = _liveCount++;
+        co.SpawnSequence = ++_spawnSequence;
         Wake(co);
         return co;
     }
@@ -268,7 +269,8 @@ public sealed partial class Scheduler
                 for (int i = 0; i < allowed; i++)
                 {
                     if (timeLimit != 0 && i > 0 && Stopwatch.GetTimestamp() - start >= timeLimit) break;
-                    Step(_ready.Dequeue());
+                    // The only step-timing cost on the hot path: one null test (see SchedulerStepTiming.cs).
+                    if (StepObserver is null) Step(_ready.Dequeue()); else TimedStep(_ready.Dequeue());
                     steps++;
                 }
             }
@@ -356,11 +358,15 @@ public sealed partial class Scheduler
 
     internal void OnCoroutineEnded(Coroutine co)
     {
-        if (co.LivePrev is null) _liveHead = co.LiveNext; else co.LivePrev.LiveNext = co.LiveNext;
-        if (co.LiveNext is null) _liveTail = co.LivePrev; else co.LiveNext.LivePrev = co.LivePrev;
-        co.LiveNext = null;
-        co.LivePrev = null;
-        _liveCount--;
+        int last = --_liveCount;
+        int index = co.LiveIndex;
+        if (index != last)
+        {
+            Coroutine moved = _live[last].Co!;
+            _live[index].Co = moved;
+            moved.LiveIndex = index;
+        }
+        _live[last].Co = null;
         while (co.Joiners.RemoveFirst() is { } joiner)
         {
             co.PendingJoinWakes++;
@@ -450,7 +456,19 @@ public sealed partial class Scheduler
     }
 
     private static int s_poolSlots;
-    private object?[] _pools = new object?[8];
+    private PoolSlot[] _pools = new PoolSlot[8];
+
+    // Array elements wrapped in structs: storing into (or taking a ref to) an element of an array of a non-sealed class
+    // costs a covariance type check.
+    private struct PoolSlot
+    {
+        public object? Head;
+    }
+
+    private struct LiveSlot
+    {
+        public Coroutine? Co;
+    }
 
     /// <summary>Reserves a slot in every scheduler's pool table for one pooled record type.</summary>
     internal static int AllocatePoolSlot() => Interlocked.Increment(ref s_poolSlots) - 1;
@@ -459,7 +477,7 @@ public sealed partial class Scheduler
     internal ref object? PoolHead(int slot)
     {
         if ((uint)slot >= (uint)_pools.Length) Array.Resize(ref _pools, Math.Max(slot + 1, _pools.Length * 2));
-        return ref _pools[slot];
+        return ref _pools[slot].Head;
     }
 
     /// <summary>The thread this scheduler belongs to.</summary>
@@ -503,10 +521,19 @@ public sealed partial class Scheduler
 
     private DeadlockReport BuildDeadlockReport()
     {
-        var list = new List<BlockedCoroutine>(_liveCount);
-        for (Coroutine? co = _liveHead; co is not null; co = co.LiveNext)
-            list.Add(Describe(co));
+        List<Coroutine> live = LiveInSpawnOrder();
+        var list = new List<BlockedCoroutine>(live.Count);
+        foreach (Coroutine co in live) list.Add(Describe(co));
         return new DeadlockReport(list);
+    }
+
+    /// <summary>The live coroutines in spawn order (diagnostics only: allocates and sorts).</summary>
+    internal List<Coroutine> LiveInSpawnOrder()
+    {
+        var list = new List<Coroutine>(_liveCount);
+        for (int i = 0; i < _liveCount; i++) list.Add(_live[i].Co!);
+        list.Sort(static (a, b) => a.SpawnSequence.CompareTo(b.SpawnSequence));
+        return list;
     }
 
     private static BlockedCoroutine Describe(Coroutine co) =>

@@ -14,17 +14,18 @@ public sealed partial class Scheduler
     public CoroutineTree DescribeCoroutines()
     {
         CheckThread();
-        var all = new List<BlockedCoroutine>(_liveCount);
-        var nodes = new Dictionary<Coroutine, CoroutineNode>(_liveCount, ReferenceEqualityComparer.Instance);
-        for (Coroutine? co = _liveHead; co is not null; co = co.LiveNext)
+        List<Coroutine> live = LiveInSpawnOrder();
+        var all = new List<BlockedCoroutine>(live.Count);
+        var nodes = new Dictionary<Coroutine, CoroutineNode>(live.Count, ReferenceEqualityComparer.Instance);
+        foreach (Coroutine co in live)
         {
             BlockedCoroutine d = Describe(co);
             all.Add(d);
             nodes.Add(co, new CoroutineNode(d));
         }
         var roots = new List<CoroutineNode>();
-        // The live list is in spawn order and a parent is spawned before its children, so children keep spawn order.
-        for (Coroutine? co = _liveHead; co is not null; co = co.LiveNext)
+        // The list is in spawn order and a parent is spawned before its children, so children keep spawn order.
+        foreach (Coroutine co in live)
         {
             CoroutineNode node = nodes[co];
             if (co.Owner?.Parent is { } parent && nodes.TryGetValue(parent, out CoroutineNode? parentNode)) parentNode.AddChild(node);

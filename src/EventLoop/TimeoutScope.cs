@@ -18,15 +18,18 @@ internal static class TimeoutScope
                                                          owner: timer, background: false);
         timer.Body = child;
         if (timeout != Timeout.InfiniteTimeSpan) loop.Schedule(timer, timeout);
+        int childVersion = child.Version;
         try
         {
             try
             {
                 return await new JoinAwaitable<T>(child, caller);
             }
-            catch (CancelledException) when (!child.HasEnded)
+            catch (CancelledException) when (child.Version == childVersion && !child.JoinConsumed)
             {
-                // The caller is being cancelled (an enclosing timeout, a group...): the body must not outlive the call.
+                // The caller is being cancelled (an enclosing timeout, a group...) and the body's outcome is unread: the
+                // body must not outlive the call, and if it has already failed with a real error (even in the same
+                // round), that error replaces the cancel when the shielded join reads it, as in task groups.
                 child.Cancel();
                 await JoinShielded(child, caller);
                 throw;

@@ -1,0 +1,45 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace CoSched;
+
+/// <summary>The await of <see cref="Co.NextFrame"/> and <see cref="Co.DelayFrames"/>: parks the coroutine until a later tick of its game-loop host.</summary>
+public readonly struct FrameAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+{
+    private readonly Coroutine _co;
+    private readonly IFrameLoop _loop;
+    private readonly int _frames;
+
+    internal FrameAwaitable(Coroutine co, IFrameLoop loop, int frames)
+    {
+        _co = co;
+        _loop = loop;
+        _frames = frames;
+    }
+
+    /// <summary>Gets the awaiter (itself).</summary>
+    public FrameAwaitable GetAwaiter() => this;
+
+    /// <summary>True only for zero frames; otherwise false, after throwing at once if the coroutine is being cancelled.</summary>
+    public bool IsCompleted
+    {
+        get
+        {
+            if (_frames == 0) return true;
+            _co.ThrowIfCancelled();
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
+
+    /// <inheritdoc />
+    public void UnsafeOnCompleted(Action continuation) => _loop.ParkForFrames(_co, continuation, _frames);
+
+    /// <summary>Ends the wait; throws <see cref="CancelledException"/> if a cancel ended it first.</summary>
+    public void GetResult()
+    {
+        if (_co.EndWait() == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
+    }
+}
