@@ -150,13 +150,19 @@ internal abstract class Coroutine : IWaitSite
 
     private void DeliverCancel()
     {
-        if (State == CoroutineState.Suspended && !Queued && Site is { } site && site.TryCancelWait(this))
+        try
         {
-            Site = null;
-            WokenByCancel = true;
-            Scheduler.Wake(this);
+            if (State == CoroutineState.Suspended && !Queued && Site is { } site && site.TryCancelWait(this))
+            {
+                Site = null;
+                WokenByCancel = true;
+                Scheduler.Wake(this); // may raise WorkAvailable, whose handler may throw
+            }
         }
-        _cts?.Cancel();
+        finally
+        {
+            _cts?.Cancel(); // the token is cancelled whatever a host handler did
+        }
     }
 
     internal void EnterShield() => ShieldDepth++;
