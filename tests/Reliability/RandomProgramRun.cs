@@ -7,9 +7,10 @@ using CoSched;
 namespace CoSched.Tests.Reliability;
 
 /// <summary>
-/// Interprets one <see cref="RandomProgram"/> on a fresh <see cref="Scheduler"/>, driven step by step by the host script,
-/// and checks the invariants CoSched promises. Violations are collected (never thrown inside a coroutine, which would
-/// change the program) and returned; an exception escaping the interpreter is a failure too.
+/// Interprets one <see cref="RandomProgram"/> on a fresh <see cref="Scheduler"/> with a <see cref="VirtualEventLoop"/>,
+/// driven step by step by the host script, and checks the invariants CoSched promises. Violations are collected (never
+/// thrown inside a coroutine, which would change the program) and returned; an exception escaping the interpreter is a
+/// failure too.
 /// </summary>
 /// <remarks>
 /// <para>Invariants checked:</para>
@@ -26,6 +27,8 @@ namespace CoSched.Tests.Reliability;
 /// have not ended (and none of them is ready); cancelling the root always ends a deadlocked program; a handle shows the
 /// state its coroutine ended in, and a handle kept after its group ended throws InvalidOperationException.</item>
 /// <item>Groups: each one's outcome is the one <see cref="GroupOutcomeModel"/> derives from the observed events.</item>
+/// <item>Time: a sleep never returns before its deadline; each Co.WithTimeout call ends as
+/// <see cref="TimeoutOutcomeModel"/> predicts; no timer is left pending at the end.</item>
 /// <item>Afterwards the scheduler still runs new work.</item>
 /// </list>
 /// </remarks>
@@ -48,6 +51,13 @@ internal sealed class RandomProgramRun
     private long _signalled;
     private long _wokenWaits;
     private int _nextItem;
+    // Figures for the test output (docs/reliability.md).
+    private int _operations;
+    private int _steps;
+    private int _groupsFailed;
+    private int _rescues;
+    private int _sleeps;
+    private int _timeoutsFired;
 
     private RandomProgramRun(RandomProgram p)
     {
@@ -91,13 +101,6 @@ internal sealed class RandomProgramRun
         }
         return run._violations;
     }
-
-    private int _operations;
-    private int _steps;
-    private int _groupsFailed;
-    private int _rescues;
-    private int _sleeps;
-    private int _timeoutsFired;
 
     private void Run(out Stats stats)
     {

@@ -57,14 +57,6 @@ internal sealed class TimeoutOutcomeModel(int id, TimeSpan? deadline, bool orDef
         else if (_fired && !callerCancelledOnReturn) expected = orDefault ? null : TimeoutMarker;
         else expected = _bodyError;
 
-        if (_joinCancelled && actual is CancelledException && expected is { } lost && !ReferenceEquals(lost, CancelMarker) &&
-            KnownBugs.TimeoutDropsBodyFailureAfterCallerCancel)
-        {
-            // Known bug (KnownBugTests.WithTimeout_keeps_a_body_failure_that_ends_before_the_cancelled_caller_resumes):
-            // counted, not failed, so the rest of the suite keeps its power until it is fixed.
-            KnownBugHits++;
-            return null;
-        }
         bool ok = expected switch
         {
             null => actual is null,
@@ -77,9 +69,6 @@ internal sealed class TimeoutOutcomeModel(int id, TimeSpan? deadline, bool orDef
               $"{Name(_bodyError)}, timer fired: {_fired}, caller's cancel reached the wait: {_joinCancelled}, " +
               $"caller cancelled on return: {callerCancelledOnReturn})";
     }
-
-    /// <summary>How often a run hit the tolerated known bug (reported in the test output).</summary>
-    [ThreadStatic] public static int KnownBugHits;
 
     private static string Name(Exception? e) => e is null ? "success" : $"{e.GetType().Name} '{e.Message}'";
 

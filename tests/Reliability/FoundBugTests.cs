@@ -8,17 +8,16 @@ using Xunit;
 namespace CoSched.Tests.Reliability;
 
 /// <summary>
-/// The behaviour believed right for bugs the reliability suite found (see <see cref="KnownBugs"/>). The tests that fail
-/// today are skipped with the reason; each sits next to a passing test of the neighbouring case, so the fix is easy to
-/// check. Unskip a test (and clear its flag) when its bug is fixed.
+/// Bugs the reliability suite found that have no better home (the others are in <see cref="FaultTests"/>): regression
+/// tests for the fixed ones, and the behaviour believed right for the open ones, skipped with the reason (unskip when
+/// fixed). Each sits next to a passing test of the neighbouring case. See docs/reliability.md, "Bugs found".
 /// </summary>
-public class KnownBugTests
+public class FoundBugTests
 {
-    private const string TimeoutBug =
-        "Known bug, reported by the reliability suite: TimeoutScope.Run only joins the body again when it has not ended " +
-        "(catch ... when (!child.HasEnded)), so a body failure that lands between the caller's cancel and the caller's " +
-        "resumption is dropped. Unskip when fixed (and set KnownBugs.TimeoutDropsBodyFailureAfterCallerCancel = false).";
-
+    /// <summary>
+    /// Found by the random programs, fixed in TimeoutScope.Run: the body was joined again only when it had not ended, so
+    /// a body failure landing between the caller's cancel and the caller's resumption was dropped.
+    /// </summary>
     [Fact]
     public void WithTimeout_keeps_a_body_failure_that_ends_before_the_cancelled_caller_resumes()
     {
