@@ -10,7 +10,7 @@ internal static class CoTaskMethodBuilderCore
     /// <summary>Runs the first step synchronously, restoring the ExecutionContext as the BCL builders do.</summary>
     internal static void Start<TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
     {
-        Thread thread = Thread.CurrentThread;
+        Thread thread = Scheduler.DrainingHereHint?.Thread ?? Thread.CurrentThread;
         ExecutionContext? before = ThreadContext.Get(thread);
         try
         {
