@@ -45,6 +45,12 @@ internal abstract class CoTaskSource<T>
         if (_completed) Signal(); // completed between IsCompleted and OnCompleted (not possible single-threaded, but cheap)
     }
 
+    /// <summary>
+    /// Registers the completion of a coroutine's body task: <paramref name="owner"/>.OnBodyCompleted runs when it
+    /// completes. A marker stands in for the continuation, so a coroutine record needs no delegate of its own.
+    /// </summary>
+    internal void OnBodyCompleted(int token, Coroutine owner) => OnCompleted(BodyCompletionMarker.Instance, token, owner);
+
     internal T GetResult(int token)
     {
         CheckToken(token);
@@ -91,6 +97,16 @@ internal abstract class CoTaskSource<T>
         {
             c();
         }
+        else if (ReferenceEquals(c, BodyCompletionMarker.Instance))
+        {
+            // The body of co completed: end the coroutine (in its own step, the usual case) or queue the end.
+            if (ReferenceEquals(co.Scheduler.CurrentCoroutine, co))
+            {
+                if (!ReferenceEquals(ThreadContext.Get(co.Scheduler.Thread), ec)) ThreadContext.Restore(ec);
+                co.OnBodyCompleted();
+            }
+            else co.ResumeLater(co.BodyCompletedAction, ec);
+        }
         else if (ReferenceEquals(co.Scheduler.CurrentCoroutine, co))
         {
             // Same coroutine (the usual case: a nested async method returning to its caller): continue inline.
@@ -125,4 +141,11 @@ internal sealed class FaultedCoTaskSource<T> : CoTaskSource<T>
 internal sealed class ManualCoTaskSource<T> : CoTaskSource<T>
 {
     protected override void Recycle() { }
+}
+
+/// <summary>Stands in for the continuation of a coroutine's body task (see <see cref="CoTaskSource{T}.OnBodyCompleted"/>).</summary>
+internal static class BodyCompletionMarker
+{
+    internal static readonly Action Instance = static () =>
+        throw new InvalidOperationException("Internal error: the body-completion marker was invoked as a continuation.");
 }

@@ -67,6 +67,15 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Invokes the body and hooks its completion. Runs inside the coroutine's first step.</summary>
     internal abstract void StartBody();
 
+    /// <summary>Called (by <see cref="CoTaskSource{T}"/>) when the body's task completes: records the outcome and ends.</summary>
+    internal abstract void OnBodyCompleted();
+
+    /// <summary>
+    /// <see cref="OnBodyCompleted"/> as a delegate, created on first use: only needed when the body's task completes
+    /// outside this coroutine's own step and the end must be queued (records carry no delegate otherwise).
+    /// </summary>
+    internal abstract Action BodyCompletedAction { get; }
+
     /// <summary>Clears the result and returns the record to its pool.</summary>
     protected abstract void ReturnToPool();
 

@@ -11,15 +11,18 @@ internal sealed class Coroutine<T> : Coroutine
     private static readonly int s_poolSlot = Scheduler.AllocatePoolSlot();
 
     private Coroutine<T>? _nextFree;
-    private Func<CoTask<T>>? _body;
-    private Func<CoTask>? _voidBody;
-    private CoTask<T> _task;
-    private CoTask _voidTask;
+    /// <summary>The body: a <c>Func&lt;CoTask&gt;</c> when <see cref="_isVoid"/>, else a <c>Func&lt;CoTask&lt;T&gt;&gt;</c>
+    /// (one field instead of two: this record is most of a parked coroutine's memory).</summary>
+    private object? _body;
+    /// <summary>The body's pending task source (CoTaskSource of VoidResult or of T) and its token, while it runs.</summary>
+    private object? _bodySource;
+    private int _bodyToken;
     private bool _isVoid;
     internal T Result = default!;
-    private readonly Action _onBodyCompleted;
+    /// <summary>Created only if the body's task completes outside this coroutine's step (see <see cref="Coroutine.BodyCompletedAction"/>).</summary>
+    private Action? _onBodyCompleted;
 
-    private Coroutine() => _onBodyCompleted = OnBodyCompleted;
+    private Coroutine() { }
 
     internal static Coroutine<T> Rent(Scheduler scheduler, Func<CoTask<T>>? body, Func<CoTask>? voidBody)
     {
@@ -31,8 +34,8 @@ internal sealed class Coroutine<T> : Coroutine
             head = co._nextFree;
             co._nextFree = null;
         }
-        if (!ReferenceEquals(co._body, body)) co._body = body; // usually the same cached lambda: skip the barrier
-        if (!ReferenceEquals(co._voidBody, voidBody)) co._voidBody = voidBody;
+        object? bodyDelegate = voidBody is not null ? voidBody : body;
+        if (!ReferenceEquals(co._body, bodyDelegate)) co._body = bodyDelegate; // usually the same cached lambda: skip the barrier
         co._isVoid = voidBody is not null;
         return co;
     }
@@ -51,47 +54,66 @@ internal sealed class Coroutine<T> : Coroutine
     {
         try
         {
-            if (_voidBody is { } vb)
+            if (_isVoid)
             {
-                _voidTask = vb();
-                CoTask t = _voidTask;
-                if (t.Source is null || t.Source.IsCompleted(t.Token)) OnBodyCompleted();
-                else t.Source.OnCompleted(_onBodyCompleted, t.Token, this);
+                CoTask t = Unsafe.As<Func<CoTask>>(_body!)();
+                if (t.Source is null || t.Source.IsCompleted(t.Token)) FinishBody(t);
+                else
+                {
+                    _bodySource = t.Source;
+                    _bodyToken = t.Token;
+                    t.Source.OnBodyCompleted(t.Token, this);
+                }
             }
             else
             {
-                Func<CoTask<T>> b = _body!;
-                _task = b();
-                CoTask<T> t = _task;
-                if (t.Source is null || t.Source.IsCompleted(t.Token)) OnBodyCompleted();
-                else t.Source.OnCompleted(_onBodyCompleted, t.Token, this);
+                CoTask<T> t = Unsafe.As<Func<CoTask<T>>>(_body!)();
+                if (t.Source is null || t.Source.IsCompleted(t.Token)) FinishBody(t);
+                else
+                {
+                    _bodySource = t.Source;
+                    _bodyToken = t.Token;
+                    t.Source.OnBodyCompleted(t.Token, this);
+                }
             }
         }
         catch (Exception e)
         {
             // The body delegate itself threw (not an async method), or its task was misused.
-            _task = default;
-            _voidTask = default;
+            _bodySource = null;
             if (!HasEnded) End(e);
         }
     }
 
-    private void OnBodyCompleted()
+    internal override void OnBodyCompleted()
+    {
+        object? source = _bodySource;
+        _bodySource = null;
+        if (_isVoid) FinishBody(new CoTask(Unsafe.As<CoTaskSource<VoidResult>>(source!), _bodyToken));
+        else FinishBody(new CoTask<T>(Unsafe.As<CoTaskSource<T>>(source!), _bodyToken));
+    }
+
+    internal override Action BodyCompletedAction => _onBodyCompleted ??= OnBodyCompleted;
+
+    private void FinishBody(CoTask t)
     {
         try
         {
-            if (_isVoid)
-            {
-                CoTask t = _voidTask;
-                _voidTask = default;
-                t.GetAwaiter().GetResult();
-            }
-            else
-            {
-                CoTask<T> t = _task;
-                _task = default;
-                Result = t.GetAwaiter().GetResult();
-            }
+            t.GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            End(e);
+            return;
+        }
+        End(null);
+    }
+
+    private void FinishBody(CoTask<T> t)
+    {
+        try
+        {
+            Result = t.GetAwaiter().GetResult();
         }
         catch (Exception e)
         {

@@ -360,7 +360,6 @@ public sealed partial class Scheduler
     }
 
     /// <summary>Resumes one coroutine for one step.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Step(Coroutine co)
     {
         co.Queued = false;

@@ -19,13 +19,10 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     private Coroutine? _foreignOwner;
     private int _foreignOwnerVersion;
     internal readonly Action MoveNextAction;
-    private readonly Action _foreignCompleted;
+    /// <summary>Created on the first foreign await (a parked coroutine's box carries one delegate, not two).</summary>
+    private Action? _foreignCompleted;
 
-    private StateMachineBox()
-    {
-        MoveNextAction = MoveNext;
-        _foreignCompleted = OnForeignCompleted;
-    }
+    private StateMachineBox() => MoveNextAction = MoveNext;
 
     internal static StateMachineBox<TStateMachine, TResult> Rent()
     {
@@ -52,7 +49,7 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     internal void AwaitForeign<TAwaiter>(ref TAwaiter awaiter) where TAwaiter : ICriticalNotifyCompletion
     {
         SynchronizationContext? sc = BeginForeign();
-        try { awaiter.UnsafeOnCompleted(_foreignCompleted); }
+        try { awaiter.UnsafeOnCompleted(_foreignCompleted ??= OnForeignCompleted); }
         finally { EndForeign(sc); }
     }
 
@@ -60,7 +57,7 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     internal void AwaitForeignSafe<TAwaiter>(ref TAwaiter awaiter) where TAwaiter : INotifyCompletion
     {
         SynchronizationContext? sc = BeginForeign();
-        try { awaiter.OnCompleted(_foreignCompleted); }
+        try { awaiter.OnCompleted(_foreignCompleted ??= OnForeignCompleted); }
         finally { EndForeign(sc); }
     }
 
