@@ -117,6 +117,21 @@ internal abstract class Coroutine : IWaitSite
     }
 
     /// <summary>
+    /// <see cref="Park"/> for a pause: no wait site (a paused coroutine is queued, so a cancel has nothing to remove) and
+    /// no hand-off outcome to record (the pause's GetResult only checks for a cancel).
+    /// </summary>
+    internal void ParkForPause(Action continuation)
+    {
+        if (Waiting)
+            throw new InvalidOperationException("This coroutine is already waiting on something else. A coroutine waits on " +
+                                                "one thing at a time; use Spawn (or a task group) for concurrent waits.");
+        Waiting = true;
+        if (!ReferenceEquals(Continuation, continuation)) Continuation = continuation;
+        SaveContext();
+        if (Site is not null) Site = null; // null already, short of a misbehaving custom awaiter: a null store has no barrier
+    }
+
+    /// <summary>
     /// Called by a primitive's GetResult: whether the await completed at once, was signalled by the primitive, or was
     /// abandoned by a cancel (then the primitive throws <see cref="CancelledException"/>).
     /// </summary>

@@ -30,14 +30,10 @@ public readonly struct PauseAwaitable : ICriticalNotifyCompletion, ICoAwaiter
     public void UnsafeOnCompleted(Action continuation)
     {
         Coroutine co = _co;
-        co.Park(continuation, null);
+        co.ParkForPause(continuation);
         co.Scheduler.Wake(co);
     }
 
     /// <summary>Ends the pause; throws <see cref="CancelledException"/> if a cancel arrived meanwhile.</summary>
-    public void GetResult()
-    {
-        _co.EndWait();
-        _co.ThrowIfCancelled();
-    }
+    public void GetResult() => _co.ThrowIfCancelled();
 }

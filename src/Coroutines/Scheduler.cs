@@ -122,6 +122,13 @@ public sealed partial class Scheduler
         }
     }
 
+    /// <summary>The scheduler draining innermost on the calling thread, or null: the cheap check, then the thread-static.</summary>
+    internal static Scheduler? DrainingHere
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => DrainingHereHint ?? t_draining;
+    }
+
     /// <summary>
     /// True while this scheduler drains and the caller runs on its thread, decided from the stack pointer alone. Only
     /// during a drain: a thread's stack range may be reused by a new thread after it exits, but not while it drains.

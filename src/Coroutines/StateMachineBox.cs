@@ -6,13 +6,16 @@ namespace CoSched;
 
 /// <summary>
 /// Holds an async method's state machine once it first suspends, and is the <see cref="CoTaskSource{T}"/> its caller
-/// awaits. Boxes are pooled in an unbounded per-thread free list per state-machine type (the BCL's pooling builder keeps
-/// too few boxes to help with 100k live children). The continuation delegate is created once per box and reused.
+/// awaits. Boxes are pooled per scheduler and per state-machine type, in an unbounded free list (the BCL's pooling
+/// builder keeps too few boxes to help with 100k live children); the pool goes with its scheduler. The continuation
+/// delegate is created once per box and reused.
 /// </summary>
 internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TResult>
     where TStateMachine : IAsyncStateMachine
 {
-    [ThreadStatic] private static StateMachineBox<TStateMachine, TResult>? t_pool;
+    /// <summary>This box type's slot in each scheduler's pool table (a per-thread pool would cost a thread-static
+    /// lookup per rent and per recycle: two per spawned coroutine).</summary>
+    private static readonly int s_poolSlot = Scheduler.AllocatePoolSlot();
 
     internal TStateMachine StateMachine = default!;
     private StateMachineBox<TStateMachine, TResult>? _nextFree;
@@ -26,9 +29,13 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
 
     internal static StateMachineBox<TStateMachine, TResult> Rent()
     {
-        StateMachineBox<TStateMachine, TResult>? box = t_pool;
+        // Boxes are rented when a frame first suspends, which happens inside a drain (outside one, the await throws).
+        Scheduler? scheduler = Scheduler.DrainingHere;
+        if (scheduler is null) return new StateMachineBox<TStateMachine, TResult>();
+        ref object? head = ref scheduler.PoolHead(s_poolSlot);
+        StateMachineBox<TStateMachine, TResult>? box = Unsafe.As<StateMachineBox<TStateMachine, TResult>?>(head);
         if (box is null) return new StateMachineBox<TStateMachine, TResult>();
-        t_pool = box._nextFree;
+        head = box._nextFree;
         box._nextFree = null;
         return box;
     }
@@ -37,8 +44,12 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     {
         StateMachine = default!;
         _foreignOwner = null;
-        _nextFree = t_pool;
-        t_pool = this;
+        // Results are read inside drains; one read elsewhere (a host reading a finished CoTask) just leaves the box to the GC.
+        Scheduler? scheduler = Scheduler.DrainingHere;
+        if (scheduler is null) return;
+        ref object? head = ref scheduler.PoolHead(s_poolSlot);
+        _nextFree = Unsafe.As<StateMachineBox<TStateMachine, TResult>?>(head);
+        head = this;
     }
 
     // No ExecutionContext is captured here: the scheduler saves each coroutine's context when a step ends and restores it

@@ -152,7 +152,8 @@ internal abstract class TaskGroupCore : IWaitSite
         if (_waitedFor == 0 && _state == GroupState.Running)
         {
             _state = GroupState.Done;
-            CancelAll(); // the remaining children are no-wait ones
+            // The remaining live children are no-wait ones; with none left, skip the scan over every ended child.
+            if (_live > 0) CancelAll();
         }
         if (_live == 0)
         {
