@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -28,7 +29,26 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>The ExecutionContext (null = default) to restore when the next step begins; saved when a step ends.</summary>
     internal System.Threading.ExecutionContext? SavedContext;
     /// <summary>What it waits on while suspended: asked to drop the waiter on cancel, named in reports.</summary>
-    internal IWaitSite? Site;
+    internal IWaitSite? Site
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _siteActive ? _site : null;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        set
+        {
+            // Leaving a site clears a flag, not the reference: a loop that waits on the same primitive again then skips
+            // the reference write and its GC write barrier. The stale reference only keeps that primitive reachable.
+            if (value is null) _siteActive = false;
+            else
+            {
+                if (!ReferenceEquals(_site, value)) _site = value;
+                _siteActive = true;
+            }
+        }
+    }
+
+    private IWaitSite? _site;
+    private bool _siteActive;
     /// <summary>Set when a cancel removed it from its site; the primitive's GetResult then throws.</summary>
     internal bool WokenByCancel;
     /// <summary>Set by <see cref="Park"/>, cleared by <see cref="EndWait"/>: tells an awaiter whether it really suspended.</summary>
@@ -111,7 +131,7 @@ internal abstract class Coroutine : IWaitSite
         Waiting = true;
         if (!ReferenceEquals(Continuation, continuation)) Continuation = continuation;
         SaveContext();
-        if (!ReferenceEquals(Site, site)) Site = site; // skip the write barrier in the common case (null)
+        Site = site;
         WokenByCancel = false;
         Parked = true;
     }
@@ -128,7 +148,7 @@ internal abstract class Coroutine : IWaitSite
         Waiting = true;
         if (!ReferenceEquals(Continuation, continuation)) Continuation = continuation;
         SaveContext();
-        if (Site is not null) Site = null; // null already, short of a misbehaving custom awaiter: a null store has no barrier
+        Site = null;
     }
 
     /// <summary>
@@ -250,6 +270,7 @@ internal abstract class Coroutine : IWaitSite
         Continuation = null;
         Waiting = false;
         Site = null;
+        _site = null; // a pooled record keeps no primitive reachable
         WokenByCancel = false;
         Parked = false;
         Error = null;

@@ -392,7 +392,7 @@ public sealed partial class Scheduler
             else
             {
                 co.Waiting = false;
-                if (co.Site is not null) co.Site = null;
+                co.Site = null;
                 co.State = CoroutineState.Running;
                 co.Continuation!.Invoke();
             }
