@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace CoSched;
+
+/// <summary>
+/// Exceptions from user code that the scheduler calls where nobody could catch them: a <see cref="WorkAvailable"/>
+/// handler raised on another thread (a thread-pool completion, offloaded work posting back). They are kept here and
+/// thrown on the scheduler's thread by the next drain, after its work has run.
+/// </summary>
+public sealed partial class Scheduler
+{
+    /// <summary>Guards <see cref="_handlerFaults"/> (the only part of this file other threads touch).</summary>
+    private readonly Lock _handlerFaultsLock = new();
+    /// <summary>WorkAvailable handler exceptions caught on other threads, not yet thrown by a drain.</summary>
+    private List<Exception>? _handlerFaults;
+
+    /// <summary>
+    /// Calls the <see cref="WorkAvailable"/> handlers (the event has just been disarmed). On the scheduler's thread an
+    /// exception reaches the caller that delivered the work (the host's own call). On any other thread it is kept for the
+    /// next drain, and the event is armed again: the host was not told, so the next delivery must try again.
+    /// </summary>
+    private void RaiseWorkAvailable()
+    {
+        Action? handler = WorkAvailable;
+        if (handler is null) return;
+        if (ReferenceEquals(Thread.CurrentThread, _thread))
+        {
+            handler();
+            return;
+        }
+        try
+        {
+            handler();
+        }
+        catch (Exception e)
+        {
+            lock (_handlerFaultsLock) (_handlerFaults ??= new List<Exception>()).Add(e);
+            RearmWorkAvailable();
+        }
+    }
+
+    /// <summary>
+    /// Arms <see cref="WorkAvailable"/> again after a raise whose handler could not reach the host (it threw): the next
+    /// delivery raises it again. Thread-safe. At worst, during a drain, a later post raises it once too often (harmless).
+    /// </summary>
+    internal void RearmWorkAvailable() => Volatile.Write(ref _workAvailableArmed, 1);
+
+    /// <summary>Appends the errors kept for the host (see the class remarks) to <paramref name="errors"/> and forgets them.</summary>
+    private void TakeKeptErrors(ref List<Exception>? errors)
+    {
+        if (Volatile.Read(ref _handlerFaults) is not null)
+        {
+            List<Exception>? faults;
+            lock (_handlerFaultsLock)
+            {
+                faults = _handlerFaults;
+                _handlerFaults = null;
+            }
+            if (faults is not null) (errors ??= new List<Exception>()).AddRange(faults);
+        }
+    }
+
+    /// <summary>True when a drain has kept errors to throw (one racy read: a late one is thrown by the next drain).</summary>
+    private bool HasKeptErrors => Volatile.Read(ref _handlerFaults) is not null;
+}
