@@ -637,11 +637,11 @@ public class FaultTests
         AssertStillRuns(run.Scheduler);
     }
 
-    [Fact(Skip = "Known bug, reported by the reliability suite (same root as the foreign-completion one above): a guest " +
-                 "run's runOnHostThread is called from WorkAvailable on the completing thread; if it throws once (a " +
-                 "dispatcher shutting down, a full queue), the exception reaches that thread (on the thread pool: the " +
-                 "process ends), GuestRun keeps its drain-posted flag set and the scheduler stays disarmed, so the run " +
-                 "never drains again. Unskip when fixed.")]
+    /// <summary>
+    /// Was a bug found by this suite (the exception reached the completing thread, and the run's drain-posted flag stayed
+    /// set with WorkAvailable disarmed: it never drained again); fixed in GuestRun.RequestDrain.
+    /// </summary>
+    [Fact]
     public void A_guest_run_survives_a_host_callback_that_fails_once_on_a_foreign_completion()
     {
         var pump = new TestMessagePump();
@@ -657,8 +657,35 @@ public class FaultTests
         pump.RunUntil(() => run.Drains == 1); // main parks on the foreign operation
         Assert.Null(io.CompleteOnNewThread(5)); // on the thread pool this exception would end the process
         run.Scheduler.Post(() => { }); // any later request must get a drain posted again
-        pump.RunUntil(() => outcome is not null);
+        // Documented: the next drain callback runs its drain (here main ends and onDone runs), then throws the kept
+        // exception to the host's message loop.
+        Assert.Throws<HostFault>(() => pump.RunUntil(() => outcome is not null));
         Assert.Equal(5, outcome!.Value.Result);
+        Assert.True(run.IsDone);
+        Assert.Equal(3, calls);
+    }
+
+    [Fact]
+    public void A_guest_runs_host_callback_failing_on_the_host_thread_fails_that_call_and_the_next_request_posts_again()
+    {
+        var pump = new TestMessagePump();
+        int calls = 0;
+        Action<Action> runOnHostThread = drain =>
+        {
+            if (++calls == 2) throw new HostFault(); // the request made by the TryPut below
+            pump.Post(drain);
+        };
+        GuestOutcome<int>? outcome = null;
+        CoQueue<int>? queue = null;
+        GuestRun run = CoRun.StartGuestRun(async () => await queue!.Get() + await queue!.Get(), runOnHostThread, o => outcome = o);
+        queue = CoQueue<int>.Unbounded(run.Scheduler);
+        using IDisposable feeding = run.Scheduler.AcquireFeederLease(); // the host feeds the queue: idle, not deadlocked
+        pump.RunUntil(() => run.Drains == 1); // main waits for an item
+        Assert.Throws<HostFault>(() => queue.TryPut(1)); // the host's own call sees it; the item was handed over
+        run.Scheduler.Post(() => queue.TryPut(2)); // the next request posts a drain again
+        pump.RunUntil(() => outcome is not null);
+        Assert.Equal(3, outcome!.Value.Result);
+        Assert.Equal(3, calls);
     }
 
     // ----- helpers -----
