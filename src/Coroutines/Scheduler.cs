@@ -222,8 +222,9 @@ public sealed partial class Scheduler
     /// Runs rounds while work is immediately ready and the budget lasts, then returns why it stopped. Never spins on
     /// blocked coroutines and never blocks the thread. Exceptions thrown by posted actions propagate from here after the
     /// whole posted batch has run (nothing else is lost: ready coroutines stay queued for the next call), together with
-    /// the exceptions kept since the last drain (<see cref="WorkAvailable"/> handlers that threw on another thread); one is
-    /// rethrown as is, several in an <see cref="AggregateException"/>.
+    /// the exceptions kept since the last drain (<see cref="WorkAvailable"/> handlers that threw on another thread, token
+    /// callbacks that threw during a cancel no handle's <c>Cancel()</c> started: see <see cref="Co.CancellationToken"/>);
+    /// one is rethrown as is, several in an <see cref="AggregateException"/>.
     /// </summary>
     public DrainResult RunUntilIdle(DrainBudget budget)
     {

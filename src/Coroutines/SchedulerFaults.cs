@@ -1,13 +1,16 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace CoSched;
 
 /// <summary>
-/// Exceptions from user code that the scheduler calls where nobody could catch them: a <see cref="WorkAvailable"/>
-/// handler raised on another thread (a thread-pool completion, offloaded work posting back). They are kept here and
-/// thrown on the scheduler's thread by the next drain, after its work has run.
+/// Exceptions from user code that the scheduler calls where nobody could catch them or where throwing would cut its
+/// bookkeeping short: a <see cref="WorkAvailable"/> handler raised on another thread (a thread-pool completion,
+/// offloaded work posting back), and user code run while a cancel is delivered (callbacks on a coroutine's or an
+/// offloaded job's token, a WorkAvailable handler raised by the wake). They are kept here and thrown on the scheduler's
+/// thread: by the <c>Cancel()</c> call that started the cancel, else by the next drain, after its work has run.
 /// </summary>
 public sealed partial class Scheduler
 {
@@ -15,6 +18,45 @@ public sealed partial class Scheduler
     private readonly Lock _handlerFaultsLock = new();
     /// <summary>WorkAvailable handler exceptions caught on other threads, not yet thrown by a drain.</summary>
     private List<Exception>? _handlerFaults;
+
+    /// <summary>Exceptions of user code run while delivering cancels (scheduler thread only), not yet thrown.</summary>
+    private List<Exception>? _cancelErrors;
+
+    /// <summary>Keeps an exception thrown by user code during a cancel's bookkeeping (see the class remarks).</summary>
+    internal void KeepCancelError(Exception e) => (_cancelErrors ??= new List<Exception>()).Add(e);
+
+    /// <summary>
+    /// A handle's Cancel(): cancels <paramref name="co"/> (and whatever its cancel reaches: a group's children), then
+    /// throws what user code threw meanwhile, like CancellationTokenSource.Cancel: one failing source as is (a token's
+    /// AggregateException, a WorkAvailable handler's exception), several in one AggregateException of their exceptions.
+    /// </summary>
+    internal void CancelFromHandle(Coroutine co)
+    {
+        List<Exception>? outer = _cancelErrors; // kept by earlier library cancels of this drain: not this call's
+        if (outer is not null) _cancelErrors = null;
+        List<Exception>? mine;
+        try
+        {
+            co.Cancel();
+        }
+        finally
+        {
+            mine = _cancelErrors;
+            _cancelErrors = outer;
+        }
+        if (mine is not null) ThrowCancelErrors(mine);
+    }
+
+    private static void ThrowCancelErrors(List<Exception> errors)
+    {
+        if (errors.Count == 1) ExceptionDispatchInfo.Throw(errors[0]);
+        var all = new List<Exception>();
+        foreach (Exception e in errors)
+        {
+            if (e is AggregateException a) all.AddRange(a.InnerExceptions); else all.Add(e);
+        }
+        throw new AggregateException(all);
+    }
 
     /// <summary>
     /// Calls the <see cref="WorkAvailable"/> handlers (the event has just been disarmed). On the scheduler's thread an
@@ -50,6 +92,11 @@ public sealed partial class Scheduler
     /// <summary>Appends the errors kept for the host (see the class remarks) to <paramref name="errors"/> and forgets them.</summary>
     private void TakeKeptErrors(ref List<Exception>? errors)
     {
+        if (_cancelErrors is { } cancelErrors)
+        {
+            _cancelErrors = null;
+            (errors ??= new List<Exception>()).AddRange(cancelErrors);
+        }
         if (Volatile.Read(ref _handlerFaults) is not null)
         {
             List<Exception>? faults;
@@ -63,5 +110,5 @@ public sealed partial class Scheduler
     }
 
     /// <summary>True when a drain has kept errors to throw (one racy read: a late one is thrown by the next drain).</summary>
-    private bool HasKeptErrors => Volatile.Read(ref _handlerFaults) is not null;
+    private bool HasKeptErrors => _cancelErrors is not null || Volatile.Read(ref _handlerFaults) is not null;
 }
