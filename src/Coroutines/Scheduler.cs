@@ -85,8 +85,8 @@ public sealed partial class Scheduler
     /// <item>raised on any other thread (a <c>Post</c> or <c>InvokeAsync</c> from a worker, a .NET awaitable completing on
     /// the thread pool, <c>Co.RunBlocking</c> work finishing), it never reaches that thread: the scheduler keeps it and the
     /// next <see cref="RunUntilIdle(DrainBudget)"/> throws it after running its work (with the drain's other errors: one
-    /// as is, several in an <see cref="AggregateException"/>). Since the host was not told, the event stays armed: the
-    /// next delivery raises it again.</item>
+    /// as is, several in an <see cref="AggregateException"/>). The other handlers still run, and the event stays armed
+    /// (the host may not have been told): the next delivery raises it again.</item>
     /// </list>
     /// </summary>
     public event Action? WorkAvailable;

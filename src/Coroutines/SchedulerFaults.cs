@@ -61,7 +61,8 @@ public sealed partial class Scheduler
     /// <summary>
     /// Calls the <see cref="WorkAvailable"/> handlers (the event has just been disarmed). On the scheduler's thread an
     /// exception reaches the caller that delivered the work (the host's own call). On any other thread it is kept for the
-    /// next drain, and the event is armed again: the host was not told, so the next delivery must try again.
+    /// next drain, and the event is armed again: the host may not have been told, so the next delivery tries again; the
+    /// other handlers still run.
     /// </summary>
     private void RaiseWorkAvailable()
     {
@@ -72,15 +73,24 @@ public sealed partial class Scheduler
             handler();
             return;
         }
-        try
+        if (handler.HasSingleTarget)
         {
-            handler();
+            try { handler(); }
+            catch (Exception e) { KeepHandlerFault(e); }
+            return;
         }
-        catch (Exception e)
+        // Several handlers (a host's wake-up beside the user's own): each runs whatever the others throw.
+        foreach (Action h in Delegate.EnumerateInvocationList(handler))
         {
-            lock (_handlerFaultsLock) (_handlerFaults ??= new List<Exception>()).Add(e);
-            RearmWorkAvailable();
+            try { h(); }
+            catch (Exception e) { KeepHandlerFault(e); }
         }
+    }
+
+    private void KeepHandlerFault(Exception e)
+    {
+        lock (_handlerFaultsLock) (_handlerFaults ??= new List<Exception>()).Add(e);
+        RearmWorkAvailable();
     }
 
     /// <summary>

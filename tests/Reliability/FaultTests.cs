@@ -207,6 +207,21 @@ public class FaultTests
     }
 
     [Fact]
+    public void A_throwing_WorkAvailable_handler_on_another_thread_does_not_keep_the_other_handlers_from_waking_the_host()
+    {
+        var s = new Scheduler();
+        s.RunUntilIdle();
+        using var hostWoken = new ManualResetEventSlim();
+        s.WorkAvailable += () => throw new HandlerFault(); // the user's handler, subscribed first
+        s.WorkAvailable += hostWoken.Set;                  // the host's wake-up (a native loop's, a guest run's)
+        int ran = 0;
+        Assert.Null(OnAnotherThread(() => s.Post(() => ran++)));
+        Assert.True(hostWoken.IsSet);
+        Assert.Throws<HandlerFault>(() => s.RunUntilIdle());
+        Assert.Equal(1, ran);
+    }
+
+    [Fact]
     public void A_foreign_completion_with_a_quiet_handler_resumes_the_coroutine_on_the_scheduler_thread()
     {
         // The neighbour of the test above: the same completion path, with a handler that does not throw.
