@@ -18,7 +18,11 @@ public static partial class Co
 
     /// <summary>
     /// A token cancelled when the calling coroutine's cancellation is delivered (at once, or when its shield drops), so
-    /// .NET IO awaited inside the coroutine can observe it. Created on first use.
+    /// .NET IO awaited inside the coroutine can observe it. Created on first use. Exceptions thrown by callbacks
+    /// registered on it never interrupt a cancel: a group cancels every child before any callback runs. They are thrown
+    /// (as the <see cref="AggregateException"/> of <see cref="CancellationTokenSource.Cancel()"/>) by the
+    /// <c>Cancel()</c> call of a handle that started the cancel, and otherwise (a sibling's failure, a timeout, a shield
+    /// dropping) by <see cref="Scheduler.RunUntilIdle(DrainBudget)"/> at the end of the drain.
     /// </summary>
     public static CancellationToken CancellationToken => CurrentCoroutine("Co.CancellationToken").Token;
 

@@ -10,7 +10,8 @@ namespace CoSched;
 /// its result. If every waiter is cancelled before it completes, the initializer is cancelled too and the next
 /// <see cref="Wait"/> starts it again. A success or a failure is kept: later waits return the value or rethrow the error
 /// at once (use <see cref="Co.Retry{T}(Func{CoTask{T}}, RetryPolicy, int, Func{Exception, bool}?)"/> inside the
-/// initializer for transient errors). Bound to the scheduler of its first waiter; scheduler-thread only.
+/// initializer for transient errors). Bound to the scheduler of its first waiter; from then on scheduler-thread only
+/// (other threads get <see cref="WrongThreadException"/>).
 /// </summary>
 public sealed class CoLazy<T> : ICoroutineOwner, IWaitSite
 {
@@ -46,14 +47,32 @@ public sealed class CoLazy<T> : ICoroutineOwner, IWaitSite
     }
 
     /// <summary>True once the initializer has succeeded.</summary>
-    public bool IsValueCreated => _settled && _error is null;
+    /// <exception cref="WrongThreadException">The lazy value is bound to a scheduler and this is not its thread.</exception>
+    public bool IsValueCreated
+    {
+        get
+        {
+            _scheduler?.CheckThread();
+            return _settled && _error is null;
+        }
+    }
 
     /// <summary>How many times the initializer has been started (more than once only after every waiter was cancelled).</summary>
-    public int StartCount => _starts;
+    /// <exception cref="WrongThreadException">The lazy value is bound to a scheduler and this is not its thread.</exception>
+    public int StartCount
+    {
+        get
+        {
+            _scheduler?.CheckThread();
+            return _starts;
+        }
+    }
 
     /// <summary>Returns the value if the initializer has succeeded; rethrows its error if it failed; else false. Never starts it.</summary>
+    /// <exception cref="WrongThreadException">The lazy value is bound to a scheduler and this is not its thread.</exception>
     public bool TryGetValue(out T value)
     {
+        _scheduler?.CheckThread();
         if (!_settled)
         {
             value = default!;

@@ -187,33 +187,55 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Sets the sticky cancel flag and, unless shielded, delivers it (wakes the wait, cancels the token).</summary>
     internal void Cancel()
     {
-        if (HasEnded || Cancelled) return;
-        Cancelled = true;
-        if (ShieldDepth == 0) DeliverCancel();
+        if (MarkCancelled()) CancelToken();
     }
 
-    private void DeliverCancel()
+    /// <summary>
+    /// The bookkeeping half of <see cref="Cancel"/>: sets the flag and, unless shielded, takes the coroutine off its wait
+    /// and wakes it. Returns true when a token is left to cancel (<see cref="CancelToken"/>): a group marks and wakes
+    /// every child before it runs any token callback.
+    /// </summary>
+    internal bool MarkCancelled()
     {
+        if (HasEnded || Cancelled) return false;
+        Cancelled = true;
+        if (ShieldDepth != 0) return false;
         try
         {
             if (State == CoroutineState.Suspended && !Queued && Site is { } site && site.TryCancelWait(this))
             {
                 Site = null;
                 WokenByCancel = true;
-                Scheduler.Wake(this); // may raise WorkAvailable, whose handler may throw
+                Scheduler.Wake(this);
             }
         }
-        finally
+        catch (Exception e)
         {
-            _cts?.Cancel(); // the token is cancelled whatever a host handler did
+            // User code threw (a WorkAvailable handler raised by the wake, an offloaded job's token callbacks): the
+            // cancel goes on; the scheduler throws it from handle.Cancel() or at the end of the drain.
+            Scheduler.KeepCancelError(e);
         }
+        return _cts is not null;
     }
+
+    /// <summary>
+    /// Cancels the token of a delivered cancel. Its callbacks are user code: what they throw (an AggregateException, as
+    /// from CancellationTokenSource.Cancel) is kept by the scheduler, never thrown through a cancel's bookkeeping.
+    /// </summary>
+    internal void CancelToken()
+    {
+        try { _cts?.Cancel(); }
+        catch (Exception e) { Scheduler.KeepCancelError(e); }
+    }
+
+    /// <summary>Whether a delivered cancel has yet to cancel the token (a group's second pass, after marking every child).</summary>
+    internal bool TokenCancelPending => _cts is { IsCancellationRequested: false } && Cancelled && ShieldDepth == 0;
 
     internal void EnterShield() => ShieldDepth++;
 
     internal void ExitShield()
     {
-        if (--ShieldDepth == 0 && Cancelled) _cts?.Cancel();
+        if (--ShieldDepth == 0 && Cancelled && _cts is not null) CancelToken();
     }
 
     /// <summary>Drops the spawn shield as the body starts.</summary>

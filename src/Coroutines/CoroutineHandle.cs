@@ -36,7 +36,17 @@ public readonly struct CoroutineHandle<T>
     /// Requests cancellation: sticky, delivered at the coroutine's suspension points (unless shielded).
     /// Cancelling an ended coroutine does nothing.
     /// </summary>
-    public void Cancel() => Record().Cancel();
+    /// <exception cref="AggregateException">
+    /// Callbacks registered on the token of the coroutine (<c>Co.CancellationToken</c>), of a coroutine its cancel
+    /// reached (children of a group it waits for), or of offloaded work it waits for threw; as with
+    /// <see cref="System.Threading.CancellationTokenSource.Cancel()"/>, every cancel and every callback ran first. A single
+    /// failing source (one token, or a <see cref="Scheduler.WorkAvailable"/> handler raised by the wake) is rethrown as is.
+    /// </exception>
+    public void Cancel()
+    {
+        Coroutine co = Record();
+        co.Scheduler.CancelFromHandle(co);
+    }
 
     /// <summary>
     /// Waits for the coroutine to end and returns its result, or rethrows its exception. Several coroutines may wait at
@@ -110,7 +120,12 @@ public readonly struct CoroutineHandle
     public Exception? Exception => Record().Error?.SourceException;
 
     /// <summary>Requests cancellation (sticky, delivered at suspension points unless shielded).</summary>
-    public void Cancel() => Record().Cancel();
+    /// <exception cref="AggregateException">Token callbacks threw; see <see cref="CoroutineHandle.Cancel"/>.</exception>
+    public void Cancel()
+    {
+        Coroutine co = Record();
+        co.Scheduler.CancelFromHandle(co);
+    }
 
     internal Coroutine? RecordForTests => _co;
 

@@ -89,8 +89,17 @@ public sealed partial class Scheduler
     /// <summary>
     /// Raised once per idle period, from whichever thread delivers new work (a <see cref="Post(Action)"/>, a foreign
     /// completion, or a wake from the scheduler's own thread between drains): the host should call
-    /// <see cref="RunUntilIdle()"/> soon on the scheduler's thread. Handlers must be quick and thread-safe; an exception
-    /// from a handler propagates to the caller that delivered the work (the work itself is already queued).
+    /// <see cref="RunUntilIdle()"/> soon on the scheduler's thread. Handlers must be quick and thread-safe. The work itself
+    /// is always queued before the event is raised, so a throwing handler loses nothing:
+    /// <list type="bullet">
+    /// <item>raised on the scheduler's thread (a host-side wake between drains: <c>TryPut</c>, <c>Signal</c>,
+    /// <c>Cancel</c>, a <c>Post</c> from the host), the exception propagates to that call;</item>
+    /// <item>raised on any other thread (a <c>Post</c> or <c>InvokeAsync</c> from a worker, a .NET awaitable completing on
+    /// the thread pool, <c>Co.RunBlocking</c> work finishing), it never reaches that thread: the scheduler keeps it and the
+    /// next <see cref="RunUntilIdle(DrainBudget)"/> throws it after running its work (with the drain's other errors: one
+    /// as is, several in an <see cref="AggregateException"/>). The other handlers still run, and the event stays armed
+    /// (the host may not have been told): the next delivery raises it again.</item>
+    /// </list>
     /// </summary>
     public event Action? WorkAvailable;
 
@@ -261,7 +270,10 @@ public sealed partial class Scheduler
     /// <summary>
     /// Runs rounds while work is immediately ready and the budget lasts, then returns why it stopped. Never spins on
     /// blocked coroutines and never blocks the thread. Exceptions thrown by posted actions propagate from here after the
-    /// whole posted batch has run (nothing else is lost: ready coroutines stay queued for the next call).
+    /// whole posted batch has run (nothing else is lost: ready coroutines stay queued for the next call), together with
+    /// the exceptions kept since the last drain (<see cref="WorkAvailable"/> handlers that threw on another thread, token
+    /// callbacks that threw during a cancel no handle's <c>Cancel()</c> started: see <see cref="Co.CancellationToken"/>);
+    /// one is rethrown as is, several in an <see cref="AggregateException"/>.
     /// </summary>
     public DrainResult RunUntilIdle(DrainBudget budget)
     {
@@ -346,6 +358,7 @@ public sealed partial class Scheduler
             if (!ReferenceEquals(ThreadContext.Get(_thread), hostExecutionContext)) ThreadContext.Restore(hostExecutionContext);
             SynchronizationContext.SetSynchronizationContext(hostContext);
         }
+        if (HasKeptErrors) TakeKeptErrors(ref postErrors);
         if (postErrors is not null)
             throw postErrors.Count == 1 ? Rethrow(postErrors[0]) : new AggregateException(postErrors);
         return new DrainResult(status, steps, rounds, _eventLoop?.NextDeadline, _externalWaits > 0 || _leases > 0,
@@ -480,7 +493,7 @@ public sealed partial class Scheduler
     private void SignalWorkAvailable()
     {
         if (Volatile.Read(ref _workAvailableArmed) == 1 && Interlocked.Exchange(ref _workAvailableArmed, 0) == 1)
-            WorkAvailable?.Invoke();
+            RaiseWorkAvailable();
     }
 
     private void ProcessInbox(ref List<Exception>? errors)

@@ -212,10 +212,21 @@ internal abstract class TaskGroupCore : IWaitSite
         _iterating = true;
         try
         {
+            bool tokens = false;
             for (int i = 0; i < _childCount; i++)
             {
                 Child c = _children[i];
-                if (c.Co.Version == c.Version) c.Co.Cancel(); // Cancel ignores ended coroutines
+                if (c.Co.Version == c.Version) tokens |= c.Co.MarkCancelled(); // ignores ended coroutines
+            }
+            // Token callbacks are user code: they run once every child is marked and woken, and what they throw is kept
+            // by the scheduler (thrown from handle.Cancel() or the drain), so it cannot stop the cascade.
+            if (tokens)
+            {
+                for (int i = 0; i < _childCount; i++)
+                {
+                    Child c = _children[i];
+                    if (c.Co.Version == c.Version && c.Co.TokenCancelPending) c.Co.CancelToken();
+                }
             }
         }
         finally { _iterating = outer; }

@@ -44,7 +44,14 @@ public sealed class CoTimer : IWaitSite
     }
 
     /// <summary>The duration the timer was last armed with (used again by <see cref="Refresh"/>).</summary>
-    public TimeSpan Duration => _duration;
+    public TimeSpan Duration
+    {
+        get
+        {
+            _loop.Scheduler.CheckThread();
+            return _duration;
+        }
+    }
 
     /// <summary>When it fires (or fired, or would have fired) on the loop clock, as last armed.</summary>
     public TimeSpan Deadline

@@ -44,7 +44,16 @@ public abstract class EventLoopBase : IEventLoop
     public TimeSpan Now => _clock.Now;
 
     /// <summary>True while any timer (a sleep, a <see cref="CoTimer"/>, a timeout) is pending.</summary>
-    public bool HasPendingTimers => _timers.Count + _due.Count != 0;
+    /// <exception cref="WrongThreadException">Not called on the scheduler's thread.</exception>
+    public bool HasPendingTimers
+    {
+        get
+        {
+            // Also read by the scheduler once per idle drain, on its thread: the check is one reference comparison.
+            Scheduler.CheckThread();
+            return _timers.Count + _due.Count != 0;
+        }
+    }
 
     /// <summary>Number of pending timers. A cancelled sleep or timer is removed at once, so this never counts dead ones.</summary>
     public int PendingTimerCount
@@ -57,10 +66,19 @@ public abstract class EventLoopBase : IEventLoop
     }
 
     /// <summary>The earliest pending deadline on the loop's clock, or null when no timer is pending.</summary>
-    public TimeSpan? NextDeadline =>
-        _due.Head is { } d ? new TimeSpan(_timers.Count != 0 && TimerEntry.Before(_timers.Min, d) ? _timers.Min.Deadline : d.Deadline)
-        : _timers.Count != 0 ? new TimeSpan(_timers.Min.Deadline)
-        : null;
+    /// <remarks>A host that needs it on another thread takes it from the <see cref="DrainResult"/> of a drain (as the guest
+    /// run does for its alarm thread).</remarks>
+    /// <exception cref="WrongThreadException">Not called on the scheduler's thread.</exception>
+    public TimeSpan? NextDeadline
+    {
+        get
+        {
+            Scheduler.CheckThread(); // one reference comparison per drain for the scheduler's own read
+            return _due.Head is { } d ? new TimeSpan(_timers.Count != 0 && TimerEntry.Before(_timers.Min, d) ? _timers.Min.Deadline : d.Deadline)
+                : _timers.Count != 0 ? new TimeSpan(_timers.Min.Deadline)
+                : null;
+        }
+    }
 
     // ----- the timers -----
 

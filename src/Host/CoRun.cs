@@ -40,6 +40,10 @@ public static class CoRun
     /// the host pumps). It is called from any thread and must not run the action inline. Nothing runs before the first
     /// callback. <paramref name="onDone"/> runs on the host thread once main has ended, with null or main's exception
     /// (also a <see cref="DeadlockException"/>, or the exception of a posted action, which ends the run).
+    /// If <paramref name="runOnHostThread"/> throws, the run goes on and the next request posts a drain again; the
+    /// exception reaches the host's call when made on the host thread (this method, a post or a wake from the host), and
+    /// otherwise (a completion on the thread pool, the timer thread) the next drain callback throws it on the host
+    /// thread, after its drain (one as is, several in an <see cref="AggregateException"/>).
     /// </summary>
     /// <param name="main">The main coroutine.</param>
     /// <param name="runOnHostThread">The host's thread-safe "run this soon on your thread".</param>

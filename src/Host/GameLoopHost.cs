@@ -84,7 +84,8 @@ public sealed class GameLoopHost : EventLoopBase, IFrameLoop, IWaitSite
 
     /// <summary>
     /// Called on the host thread, after the drain of the tick that ran it, for each step at least
-    /// <see cref="LongStepThreshold"/> long. An exception it throws propagates from <see cref="Tick(TimeSpan, DrainBudget)"/>.
+    /// <see cref="LongStepThreshold"/> long. An exception it throws propagates from <see cref="Tick(TimeSpan, DrainBudget)"/>,
+    /// after every long step of that tick has been reported (several exceptions in one <see cref="AggregateException"/>).
     /// </summary>
     public Action<LongStep>? LongStepReported { get; set; }
 

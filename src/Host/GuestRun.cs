@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace CoSched.Host;
@@ -10,7 +12,8 @@ namespace CoSched.Host;
 /// returns. When coroutines wait for time, a helper thread waits for the deadline and then posts the next drain; when
 /// they wait for other threads (a post, a foreign completion), that event posts it. The host's thread never blocks
 /// and never polls. When main ends, the run calls onDone on the host thread, stops its helper thread and stops posting.
-/// Members are for the host thread (the scheduler's) unless stated otherwise.
+/// A failing "run this soon" never stops the run: the next request posts again, and the exception reaches the host on
+/// its thread (see <c>CoRun.StartGuestRun</c>). Members are for the host thread (the scheduler's) unless stated otherwise.
 /// </summary>
 public sealed class GuestRun
 {
@@ -24,6 +27,9 @@ public sealed class GuestRun
     private GuestAlarm? _alarm;
     /// <summary>1 while a drain callback is posted and has not started: requests in between are coalesced.</summary>
     private int _drainPosted;
+    /// <summary>Exceptions of <c>runOnHostThread</c> called from other threads, for the next drain callback to throw.</summary>
+    private List<Exception>? _hostCallbackFaults;
+    private readonly Lock _hostCallbackFaultsLock = new();
     private Func<bool>? _finishIfMainEnded;
     private Action<Exception>? _fail;
     private Action? _cancelMain;
@@ -122,14 +128,49 @@ public sealed class GuestRun
         return action => context.Post(s_runAction, action);
     }
 
-    /// <summary>Asks the host for a drain unless one is already posted. Thread-safe (WorkAvailable, the alarm thread).</summary>
+    /// <summary>
+    /// Asks the host for a drain unless one is already posted. Thread-safe (WorkAvailable, the alarm thread). If the
+    /// host's callback throws, nothing was posted: the flag is cleared and WorkAvailable re-armed so that the next
+    /// request posts again. On the host thread the exception reaches the host's call; from any other thread (where it
+    /// would reach a thread-pool completion or the alarm thread) it is kept and thrown by the next drain callback.
+    /// </summary>
     private void RequestDrain()
     {
-        if (Interlocked.Exchange(ref _drainPosted, 1) == 0) _runOnHostThread(_drain);
+        if (Interlocked.Exchange(ref _drainPosted, 1) != 0) return;
+        try
+        {
+            _runOnHostThread(_drain);
+        }
+        catch (Exception e)
+        {
+            Volatile.Write(ref _drainPosted, 0);
+            Scheduler.RearmWorkAvailable();
+            if (Scheduler.IsOnSchedulerThread) throw;
+            lock (_hostCallbackFaultsLock) (_hostCallbackFaults ??= new List<Exception>()).Add(e);
+        }
     }
 
-    /// <summary>One host callback: one drain, then decide what brings the next one.</summary>
+    /// <summary>
+    /// One host callback: one drain, then decide what brings the next one. Then it throws what the host's callback threw
+    /// on other threads since the last one: the run goes on (the next drain is already posted or armed), and the host's
+    /// message loop sees the exception, as it sees onDone's.
+    /// </summary>
     private void DrainOnHostThread()
+    {
+        DrainAndPlanNext();
+        if (Volatile.Read(ref _hostCallbackFaults) is null) return;
+        List<Exception>? faults;
+        lock (_hostCallbackFaultsLock)
+        {
+            faults = _hostCallbackFaults;
+            _hostCallbackFaults = null;
+        }
+        if (faults is null) return;
+        if (faults.Count == 1) ExceptionDispatchInfo.Throw(faults[0]);
+        throw new AggregateException(faults);
+    }
+
+    private void DrainAndPlanNext()
     {
         // Cleared first: a request made during the drain (a post from another thread) posts the next callback.
         Volatile.Write(ref _drainPosted, 0);

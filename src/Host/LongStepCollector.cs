@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 
 namespace CoSched.Host;
 
@@ -18,13 +19,24 @@ internal sealed class LongStepCollector : StepObserver
     internal override void OnLongStep(string? name, string? file, int line, string? member, long ticks) =>
         (_pending ??= new List<LongStep>()).Add(new LongStep(name, file, line, member, Stopwatch.GetElapsedTime(0, ticks), Frame));
 
-    /// <summary>Hands the recorded long steps to <paramref name="report"/> (if any) and forgets them.</summary>
+    /// <summary>
+    /// Hands every recorded long step to <paramref name="report"/> (if any) and forgets them. A throwing report does not
+    /// stop the others: the exceptions are rethrown after the last one (one as is, several in an AggregateException).
+    /// </summary>
     internal void Flush(Action<LongStep>? report)
     {
         if (_pending is not { Count: > 0 } pending) return;
         LongStep[] batch = pending.ToArray();
         pending.Clear();
         if (report is null) return;
-        foreach (LongStep step in batch) report(step);
+        List<Exception>? errors = null;
+        foreach (LongStep step in batch)
+        {
+            try { report(step); }
+            catch (Exception e) { (errors ??= new List<Exception>()).Add(e); }
+        }
+        if (errors is null) return;
+        if (errors.Count == 1) ExceptionDispatchInfo.Throw(errors[0]);
+        throw new AggregateException(errors);
     }
 }

@@ -28,7 +28,7 @@ public class FaultTests
     // ----- WorkAvailable -----
 
     [Fact]
-    public void A_throwing_WorkAvailable_handler_fails_the_post_that_raised_it_but_the_work_runs_once_and_later_periods_signal_again()
+    public void A_throwing_WorkAvailable_handler_never_fails_a_post_from_another_thread_the_work_runs_once_and_the_next_drain_throws_it()
     {
         var s = new Scheduler();
         int raised = 0, ran = 0;
@@ -39,22 +39,25 @@ public class FaultTests
         };
         s.WorkAvailable += handler;
         Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status); // idle: armed
-        Exception? first = OnAnotherThread(() => s.Post(() => ran++));
-        Exception? second = OnAnotherThread(() => s.Post(() => ran++)); // same idle period: not raised again
-        Assert.IsType<HandlerFault>(first); // documented: propagates to the caller that delivered the work
-        Assert.Null(second);
-        s.RunUntilIdle();
-        Assert.Equal(2, ran); // both posts were queued and ran once
-        Assert.IsType<HandlerFault>(OnAnotherThread(() => s.Post(() => ran++))); // a new idle period raises again
-        s.RunUntilIdle();
-        Assert.Equal(3, ran);
+        Assert.Null(OnAnotherThread(() => s.Post(() => ran++))); // documented: the poster never sees the host's handler fail
+        Assert.Equal(1, raised);
+        Assert.Null(OnAnotherThread(() => s.Post(() => ran++))); // the host was not told: the next delivery raises it again
         Assert.Equal(2, raised);
+        var both = Assert.Throws<AggregateException>(() => s.RunUntilIdle()); // kept for the scheduler's thread
+        Assert.Equal(2, ran); // both posts were queued and ran once, before the drain threw
+        Assert.Equal(2, both.InnerExceptions.Count);
+        Assert.All(both.InnerExceptions, e => Assert.IsType<HandlerFault>(e));
+        Assert.Null(OnAnotherThread(() => s.Post(() => ran++))); // a new idle period raises it again
+        Assert.Throws<HandlerFault>(() => s.RunUntilIdle()); // a single one is rethrown as is
+        Assert.Equal(3, ran);
+        Assert.Equal(3, raised);
         s.WorkAvailable -= handler;
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status); // thrown once: nothing is kept any more
         AssertStillRuns(s);
     }
 
     [Fact]
-    public void A_throwing_WorkAvailable_handler_fails_InvokeAsync_but_the_function_runs_exactly_once()
+    public void A_throwing_WorkAvailable_handler_never_fails_InvokeAsync_from_another_thread_and_the_function_runs_once()
     {
         var s = new Scheduler();
         Action handler = () => throw new HandlerFault();
@@ -62,13 +65,59 @@ public class FaultTests
         s.RunUntilIdle();
         int ran = 0;
         Task<int>? task = null;
-        Exception? error = OnAnotherThread(() => task = s.InvokeAsync(() => ++ran));
-        Assert.IsType<HandlerFault>(error);
-        Assert.Null(task); // the caller never got the task...
-        s.RunUntilIdle();
-        Assert.Equal(1, ran); // ...but the function was queued and ran once (the WorkAvailable contract)
+        Assert.Null(OnAnotherThread(() => task = s.InvokeAsync(() => ++ran)));
+        Assert.NotNull(task); // the caller always gets its task
+        Assert.Throws<HandlerFault>(() => s.RunUntilIdle()); // the handler's failure goes to the host
+        Assert.Equal(1, ran); // the function was queued and ran once
+        Assert.Equal(1, TaskResults.Completed(task!));
         s.WorkAvailable -= handler;
         AssertStillRuns(s);
+    }
+
+    [Fact]
+    public void A_throwing_WorkAvailable_handler_raised_by_a_synchronization_context_post_from_another_thread_stays_off_that_thread()
+    {
+        // What an async Task helper's continuation does when the awaited task completes on the thread pool.
+        var s = new Scheduler();
+        SynchronizationContext? context = null;
+        s.Spawn(async () =>
+        {
+            context = SynchronizationContext.Current;
+            await Co.Pause();
+        });
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        s.WorkAvailable += () => throw new HandlerFault();
+        int ran = 0;
+        Assert.Null(OnAnotherThread(() => context!.Post(_ => ran++, null)));
+        Assert.Throws<HandlerFault>(() => s.RunUntilIdle());
+        Assert.Equal(1, ran);
+    }
+
+    [Fact]
+    public void A_WorkAvailable_handler_that_failed_on_another_thread_is_raised_again_by_the_next_delivery()
+    {
+        // The scheduler must not stay disarmed after a handler that could not tell the host: the work is queued, and
+        // the next delivery raises the event again (here the handler then gets through and the host drains).
+        var s = new Scheduler();
+        var io = new ManualForeignOperation<int>();
+        int result = 0;
+        s.Spawn(async () => result = await io);
+        Assert.Equal(DrainStatus.Idle, s.RunUntilIdle().Status);
+        int calls = 0;
+        using var hostWoken = new ManualResetEventSlim();
+        s.WorkAvailable += () =>
+        {
+            if (Interlocked.Increment(ref calls) == 1) throw new HandlerFault(); // a transient failure
+            hostWoken.Set();
+        };
+        Assert.Null(io.CompleteOnNewThread(7));
+        Assert.False(hostWoken.IsSet);
+        Assert.Null(OnAnotherThread(() => s.Post(() => { })));
+        Assert.True(hostWoken.IsSet);
+        Assert.Equal(2, calls);
+        Assert.Throws<HandlerFault>(() => s.RunUntilIdle()); // the first raise's failure, after the work ran
+        Assert.Equal(7, result);
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
     }
 
     [Fact]
@@ -135,11 +184,11 @@ public class FaultTests
         Assert.Equal(CoroutineState.Cancelled, h.State);
     }
 
-    [Fact(Skip = "Known bug, reported by the reliability suite: a foreign completion raises WorkAvailable on the completing " +
-                 "thread (Scheduler.PostForeignResume), so a throwing handler's exception escapes into that thread: for a " +
-                 "Task completed on the thread pool (or Co.RunBlocking's completion post) that ends the process. The " +
-                 "scheduler should keep such exceptions on its side (e.g. rethrow them from the next RunUntilIdle). " +
-                 "Unskip when fixed.")]
+    /// <summary>
+    /// Was a bug found by this suite (the exception reached the completing thread, on the thread pool it ended the
+    /// process); fixed: on another thread the scheduler keeps the handler's exception and the next drain throws it.
+    /// </summary>
+    [Fact]
     public void A_throwing_WorkAvailable_handler_never_reaches_the_thread_that_completes_a_foreign_operation()
     {
         var s = new Scheduler();
@@ -151,17 +200,31 @@ public class FaultTests
         Assert.Equal(DrainStatus.Idle, s.RunUntilIdle().Status);
         Exception? escaped = io.CompleteOnNewThread(42);
         Assert.Null(escaped); // on the thread pool this exception would crash the process
-        try { s.RunUntilIdle(); }
-        catch (HandlerFault) { } // surfacing it to the host here would be fine
+        Assert.Throws<HandlerFault>(() => s.RunUntilIdle()); // documented: kept and thrown by the next drain, after its work
         Assert.Equal(42, result);
         s.WorkAvailable -= handler;
         AssertStillRuns(s);
     }
 
     [Fact]
+    public void A_throwing_WorkAvailable_handler_on_another_thread_does_not_keep_the_other_handlers_from_waking_the_host()
+    {
+        var s = new Scheduler();
+        s.RunUntilIdle();
+        using var hostWoken = new ManualResetEventSlim();
+        s.WorkAvailable += () => throw new HandlerFault(); // the user's handler, subscribed first
+        s.WorkAvailable += hostWoken.Set;                  // the host's wake-up (a native loop's, a guest run's)
+        int ran = 0;
+        Assert.Null(OnAnotherThread(() => s.Post(() => ran++)));
+        Assert.True(hostWoken.IsSet);
+        Assert.Throws<HandlerFault>(() => s.RunUntilIdle());
+        Assert.Equal(1, ran);
+    }
+
+    [Fact]
     public void A_foreign_completion_with_a_quiet_handler_resumes_the_coroutine_on_the_scheduler_thread()
     {
-        // The neighbour of the skipped test above: the same completion path, with a handler that does not throw.
+        // The neighbour of the test above: the same completion path, with a handler that does not throw.
         var s = new Scheduler();
         int raised = 0;
         s.WorkAvailable += () => Interlocked.Increment(ref raised);
@@ -370,10 +433,12 @@ public class FaultTests
         AssertStillRuns(s);
     }
 
-    [Fact(Skip = "Known bug, reported by the reliability suite: a callback on a child's Co.CancellationToken that throws " +
-                 "escapes TaskGroupCore.CancelAll (through Coroutine.DeliverCancel), so the siblings after it are never " +
-                 "cancelled, the exception is swallowed by the failing child's step, and the group never ends (Deadlock). " +
-                 "Cancel every child whatever its callbacks throw, then surface the callback errors. Unskip when fixed.")]
+    /// <summary>
+    /// Was a bug found by this suite (the callback's exception escaped TaskGroupCore.CancelAll: the later siblings were
+    /// never cancelled and the group never ended); fixed: a cancel never throws through its bookkeeping, the group marks
+    /// and wakes every child before it runs their token callbacks, and the callbacks' exceptions surface from the drain.
+    /// </summary>
+    [Fact]
     public void A_throwing_token_callback_of_one_child_does_not_stop_its_group_from_cancelling_the_others()
     {
         var s = new Scheduler();
@@ -413,12 +478,72 @@ public class FaultTests
                 groupError = e;
             }
         });
-        DrainResult r;
-        try { r = s.RunUntilIdle(); }
-        catch (AggregateException) { r = s.RunUntilIdle(); } // surfacing the callback's error to the host is fine
-        Assert.Equal(DrainStatus.Completed, r.Status);
+        // Documented: the cascade started inside the drain, so the drain throws the callback's error after its work.
+        var e = Assert.Throws<AggregateException>(() => s.RunUntilIdle());
+        Assert.IsType<CallbackFault>(Assert.Single(e.InnerExceptions));
         Assert.Equal(3, ended);
-        Assert.Same(first, groupError);
+        Assert.Same(first, groupError); // the callback's error is not a failure of the group
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        AssertStillRuns(s);
+    }
+
+    [Fact]
+    public void A_hosts_cancel_reaches_every_child_of_a_group_before_any_token_callback_and_throws_their_errors_together()
+    {
+        var s = new Scheduler();
+        var cond = new CoCondition(s);
+        int ended = 0, waitersSeenByCallback = -1;
+        CoroutineHandle h = s.Spawn(async () => await Co.WithTaskGroup(async g =>
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                int n = i;
+                g.Spawn(async () =>
+                {
+                    try
+                    {
+                        if (n == 0) Co.CancellationToken.Register(() => waitersSeenByCallback = cond.WaiterCount);
+                        if (n != 1) Co.CancellationToken.Register(() => throw new CallbackFault());
+                        await cond.Wait();
+                    }
+                    finally { ended++; }
+                });
+            }
+            await cond.Wait();
+        }));
+        Assert.Equal(DrainStatus.Deadlock, s.RunUntilIdle().Status);
+        Assert.Equal(4, cond.WaiterCount);
+        var e = Assert.Throws<AggregateException>(() => h.Cancel()); // like CancellationTokenSource.Cancel: after all ran
+        Assert.Equal(2, e.InnerExceptions.Count);
+        Assert.All(e.InnerExceptions, x => Assert.IsType<CallbackFault>(x));
+        Assert.Equal(0, waitersSeenByCallback); // every child (and the body) was taken off its wait first
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status); // nothing left over for the drain
+        Assert.Equal(3, ended);
+        Assert.Equal(CoroutineState.Cancelled, h.State);
+        AssertStillRuns(s);
+    }
+
+    [Fact]
+    public void A_throwing_token_callback_run_when_a_shield_drops_surfaces_from_the_drain_and_the_coroutine_is_cancelled()
+    {
+        var s = new Scheduler();
+        var cond = new CoCondition(s);
+        bool protectedPartReturned = false;
+        CoroutineHandle h = s.Spawn(async () =>
+        {
+            Co.CancellationToken.Register(() => throw new CallbackFault());
+            await Co.ProtectFromCancel(async () => await cond.Wait());
+            protectedPartReturned = true;
+            await Co.Pause(); // the first suspension after the shield throws CancelledException
+        });
+        s.RunUntilIdle();
+        h.Cancel(); // shielded: delivered when the shield drops, inside the coroutine's step
+        Assert.True(cond.Signal());
+        var e = Assert.Throws<AggregateException>(() => s.RunUntilIdle());
+        Assert.IsType<CallbackFault>(Assert.Single(e.InnerExceptions));
+        Assert.True(protectedPartReturned); // the coroutine itself is not handed the callback's error
+        Assert.Equal(CoroutineState.Cancelled, h.State);
+        AssertStillRuns(s);
     }
 
     [Fact]
@@ -447,11 +572,12 @@ public class FaultTests
                 }
             });
         }
-        // Both timeouts are due at 1 s. The first one's cancel runs the throwing callback inside the drain.
+        // Both timeouts are due at 1 s. The first one's cancel runs the throwing callback inside the drain; the drain fires
+        // the other one too, runs everything to the end, then throws.
         var e = Assert.Throws<AggregateException>(() => loop.RunUntilIdle());
         Assert.IsType<CallbackFault>(Assert.Single(e.InnerExceptions));
-        Assert.Equal(DrainStatus.Completed, loop.RunUntilIdle().Status);
         Assert.Equal(new[] { "TimeoutException", "TimeoutException" }, outcomes);
+        Assert.Equal(DrainStatus.Completed, loop.RunUntilIdle().Status);
         Assert.Equal(TimeSpan.FromSeconds(1), loop.Now); // the 5 s sleeps were cancelled, not waited for
         Assert.Equal(0, loop.PendingTimerCount);
         AssertStillRuns(s);
@@ -545,9 +671,11 @@ public class FaultTests
         AssertStillRuns(host.Scheduler);
     }
 
-    [Fact(Skip = "Known gap, reported by the reliability suite: LongStepCollector.Flush clears the batch and stops at the " +
-                 "first report that throws, so the other long steps of that tick are never reported. Report them all, " +
-                 "then rethrow (as posted actions do). Unskip when fixed.")]
+    /// <summary>
+    /// Was a gap found by this suite (Flush cleared the batch, then stopped at the first throwing report); fixed: every
+    /// report runs, then the exceptions are rethrown together.
+    /// </summary>
+    [Fact]
     public void Every_long_step_of_a_tick_is_reported_even_when_the_report_throws_for_an_earlier_one()
     {
         var host = new GameLoopHost { LongStepThreshold = TimeSpan.FromMilliseconds(1) };
@@ -566,8 +694,14 @@ public class FaultTests
             }, name);
         }
         host.Scheduler.RunUntilIdle();
-        Assert.ThrowsAny<Exception>(() => host.Tick(TimeSpan.FromMilliseconds(16)));
+        var e = Assert.Throws<AggregateException>(() => host.Tick(TimeSpan.FromMilliseconds(16))); // documented: several
         Assert.Equal(new[] { "first", "second" }, reported);
+        Assert.Equal(2, e.InnerExceptions.Count);
+        Assert.All(e.InnerExceptions, x => Assert.IsType<HostFault>(x));
+        reported.Clear();
+        host.LongStepReported = step => reported.Add(step.Name);
+        Assert.Equal(DrainStatus.Completed, host.Tick(TimeSpan.FromMilliseconds(16)).Status); // nothing left over
+        Assert.Empty(reported);
     }
 
     [Fact]
@@ -589,11 +723,11 @@ public class FaultTests
         AssertStillRuns(run.Scheduler);
     }
 
-    [Fact(Skip = "Known bug, reported by the reliability suite (same root as the foreign-completion one above): a guest " +
-                 "run's runOnHostThread is called from WorkAvailable on the completing thread; if it throws once (a " +
-                 "dispatcher shutting down, a full queue), the exception reaches that thread (on the thread pool: the " +
-                 "process ends), GuestRun keeps its drain-posted flag set and the scheduler stays disarmed, so the run " +
-                 "never drains again. Unskip when fixed.")]
+    /// <summary>
+    /// Was a bug found by this suite (the exception reached the completing thread, and the run's drain-posted flag stayed
+    /// set with WorkAvailable disarmed: it never drained again); fixed in GuestRun.RequestDrain.
+    /// </summary>
+    [Fact]
     public void A_guest_run_survives_a_host_callback_that_fails_once_on_a_foreign_completion()
     {
         var pump = new TestMessagePump();
@@ -609,8 +743,35 @@ public class FaultTests
         pump.RunUntil(() => run.Drains == 1); // main parks on the foreign operation
         Assert.Null(io.CompleteOnNewThread(5)); // on the thread pool this exception would end the process
         run.Scheduler.Post(() => { }); // any later request must get a drain posted again
-        pump.RunUntil(() => outcome is not null);
+        // Documented: the next drain callback runs its drain (here main ends and onDone runs), then throws the kept
+        // exception to the host's message loop.
+        Assert.Throws<HostFault>(() => pump.RunUntil(() => outcome is not null));
         Assert.Equal(5, outcome!.Value.Result);
+        Assert.True(run.IsDone);
+        Assert.Equal(3, calls);
+    }
+
+    [Fact]
+    public void A_guest_runs_host_callback_failing_on_the_host_thread_fails_that_call_and_the_next_request_posts_again()
+    {
+        var pump = new TestMessagePump();
+        int calls = 0;
+        Action<Action> runOnHostThread = drain =>
+        {
+            if (++calls == 2) throw new HostFault(); // the request made by the TryPut below
+            pump.Post(drain);
+        };
+        GuestOutcome<int>? outcome = null;
+        CoQueue<int>? queue = null;
+        GuestRun run = CoRun.StartGuestRun(async () => await queue!.Get() + await queue!.Get(), runOnHostThread, o => outcome = o);
+        queue = CoQueue<int>.Unbounded(run.Scheduler);
+        using IDisposable feeding = run.Scheduler.AcquireFeederLease(); // the host feeds the queue: idle, not deadlocked
+        pump.RunUntil(() => run.Drains == 1); // main waits for an item
+        Assert.Throws<HostFault>(() => queue.TryPut(1)); // the host's own call sees it; the item was handed over
+        run.Scheduler.Post(() => queue.TryPut(2)); // the next request posts a drain again
+        pump.RunUntil(() => outcome is not null);
+        Assert.Equal(3, outcome!.Value.Result);
+        Assert.Equal(3, calls);
     }
 
     // ----- helpers -----
