@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>A coroutine whose body returns <see cref="CoTask{T}"/> (or <see cref="CoTask"/>, with T = <see cref="VoidResult"/>).</summary>
-internal sealed class Coroutine<T> : Coroutine
+internal sealed class Coroutine<T> : Coroutine, IPoolNode
 {
     /// <summary>This type's slot in each scheduler's pool table (records are pooled per scheduler, not per thread:
     /// a thread-static lookup would cost more than the rest of a spawn's bookkeeping).</summary>
@@ -23,6 +23,12 @@ internal sealed class Coroutine<T> : Coroutine
     private Action? _onBodyCompleted;
 
     private Coroutine() { }
+
+    object? IPoolNode.NextFree
+    {
+        get => _nextFree;
+        set => _nextFree = (Coroutine<T>?)value;
+    }
 
     internal static Coroutine<T> Rent(Scheduler scheduler, Func<CoTask<T>>? body, Func<CoTask>? voidBody)
     {

@@ -219,6 +219,7 @@ public sealed partial class Scheduler
         if (_liveCount == _live.Length) Array.Resize(ref _live, _live.Length * 2);
         _live[_liveCount].Co = co;
         co.LiveIndex = _liveCount++;
+        if (_liveCount > _liveHighWater) _liveHighWater = _liveCount;
         co.SpawnSequence = ++_spawnSequence;
         Wake(co);
         return co;
@@ -282,6 +283,7 @@ public sealed partial class Scheduler
             throw new InvalidOperationException("RunUntilIdle is not reentrant: it was called from inside a drain " +
                                                 "(a coroutine or a posted action). Return to the host loop instead.");
         _draining = true;
+        if (_trimmedAtGen2 != PoolTrimSignal.Gen2Collections) TrimPools();
         Volatile.Write(ref _workAvailableArmed, 0);
         SynchronizationContext? hostContext = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(_syncContext);

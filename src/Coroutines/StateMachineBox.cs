@@ -10,7 +10,7 @@ namespace CoSched;
 /// builder keeps too few boxes to help with 100k live children); the pool goes with its scheduler. The continuation
 /// delegate is created once per box and reused.
 /// </summary>
-internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TResult>
+internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TResult>, IPoolNode
     where TStateMachine : IAsyncStateMachine
 {
     /// <summary>This box type's slot in each scheduler's pool table (a per-thread pool would cost a thread-static
@@ -26,6 +26,12 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     private Action? _foreignCompleted;
 
     private StateMachineBox() => MoveNextAction = MoveNext;
+
+    object? IPoolNode.NextFree
+    {
+        get => _nextFree;
+        set => _nextFree = (StateMachineBox<TStateMachine, TResult>?)value;
+    }
 
     internal static StateMachineBox<TStateMachine, TResult> Rent()
     {

@@ -8,12 +8,18 @@ namespace CoSched;
 /// Pooled in an unbounded free list per scheduler, like coroutine records, so opening a group allocates nothing in
 /// steady state. The body adapters are created once per record.
 /// </summary>
-internal sealed class TaskGroupCore<T> : TaskGroupCore
+internal sealed class TaskGroupCore<T> : TaskGroupCore, IPoolNode
 {
     /// <summary>This type's slot in each scheduler's pool table.</summary>
     private static readonly int s_poolSlot = Scheduler.AllocatePoolSlot();
 
     private TaskGroupCore<T>? _nextFree;
+
+    object? IPoolNode.NextFree
+    {
+        get => _nextFree;
+        set => _nextFree = (TaskGroupCore<T>?)value;
+    }
     private Func<TaskGroup<T>, CoTask<T>>? _body;
     private Func<TaskGroup, CoTask>? _voidBody;
     private readonly Func<CoTask<T>> _runBody;
