@@ -315,7 +315,10 @@ public sealed partial class Scheduler
                 int n = _ready.Count;
                 if (n == 0)
                 {
-                    Volatile.Write(ref _workAvailableArmed, 1);
+                    // Arm, then look at the inbox; a poster fills the inbox, then looks at the arm. Each side needs a full
+                    // fence between its store and its load (x86 may run a load before an older store): without them both
+                    // could read the old value, and the host would sleep with work queued (a lost wake-up).
+                    Interlocked.Exchange(ref _workAvailableArmed, 1);
                     if (_inbox.HasItems)
                     {
                         Volatile.Write(ref _workAvailableArmed, 0);
@@ -494,6 +497,7 @@ public sealed partial class Scheduler
 
     private void SignalWorkAvailable()
     {
+        Interlocked.MemoryBarrier(); // the poster's half of the idle handshake (see RunUntilIdle): the work is queued first
         if (Volatile.Read(ref _workAvailableArmed) == 1 && Interlocked.Exchange(ref _workAvailableArmed, 0) == 1)
             RaiseWorkAvailable();
     }
