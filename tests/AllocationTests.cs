@@ -45,4 +45,34 @@ public class AllocationTests
         Assert.Equal(DrainStatus.Completed, r.Status);
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public void A_host_starting_a_main_per_frame_allocates_nothing_in_steady_state()
+    {
+        var s = new Scheduler();
+        Func<CoTask<int>> main = static async () => { await Co.Pause(); return 7; };
+        CoroutineHandle<int> h = default;
+        for (int i = 0; i < 3; i++) { h = s.RunAsyncMain(main); s.RunUntilIdle(); }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            h = s.RunAsyncMain(main);
+            s.RunUntilIdle();
+            Assert.True(h.TryGetResult(out int r) && r == 7);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Starting_the_next_main_ends_the_previous_main_handles_life()
+    {
+        var s = new Scheduler();
+        CoroutineHandle<int> first = s.RunAsyncMain(static async () => { await Co.Pause(); return 1; });
+        s.RunUntilIdle();
+        Assert.True(first.TryGetResult(out int one) && one == 1); // readable until the next main starts
+        CoroutineHandle<int> second = s.RunAsyncMain(static async () => { await Co.Pause(); return 2; });
+        Assert.Throws<InvalidOperationException>(() => first.TryGetResult(out _));
+        s.RunUntilIdle();
+        Assert.True(second.TryGetResult(out int two) && two == 2);
+    }
 }

@@ -229,6 +229,8 @@ public sealed partial class Scheduler
     /// The scheduler-only entry point: spawns <paramref name="main"/>, drains the immediately ready work, and returns a
     /// handle to main (state, result, exception). It never waits for blocked coroutines: call
     /// <see cref="RunUntilIdle()"/> again whenever the host has delivered work (see <see cref="WorkAvailable"/>).
+    /// One main at a time: starting the next one (after the previous ended) ends the previous handle's life, as a
+    /// group's end does for its children's handles; read the previous outcome before.
     /// </summary>
     public CoroutineHandle RunAsyncMain(Func<CoTask> main, string? name = "main",
         [CallerMemberName] string? member = null, [CallerFilePath] string? file = null, [CallerLineNumber] int line = 0)
@@ -259,8 +261,16 @@ public sealed partial class Scheduler
 
     private void CheckNoMain()
     {
-        if (_main is not null && !_main.HasEnded)
+        if (_main is null) return;
+        if (!_main.HasEnded)
             throw new InvalidOperationException("This scheduler already runs a main coroutine; spawn further work with Spawn.");
+        // Starting a new main ends the previous main handle's life (as a group's end does for its children's handles):
+        // its record goes back to the pool instead of being left to the GC, so a host that starts a main per frame or
+        // per request (NativeEventLoop.Run does) allocates nothing in steady state.
+        Coroutine previous = _main;
+        _main = null;
+        previous.JoinConsumed = true;
+        previous.TryRecycle();
     }
 
     // ----- draining -----
