@@ -57,7 +57,10 @@ internal sealed class TestGate : IWaitSite
 
         public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
-        public void UnsafeOnCompleted(Action continuation)
+        public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+        // A CoSched awaiter outside the builder's fast type checks: parked through the constrained-call delegate.
+        public void ParkCo(object continuation)
         {
             _co.Park(continuation, _gate);
             _gate._waiters.Add(_co);

@@ -32,7 +32,12 @@ public readonly struct ConditionWaitAwaitable : ICriticalNotifyCompletion, ICoAw
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation) => _condition.Park(_co, continuation);
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation) => _condition.Park(_co, continuation);
 
     /// <summary>Returns once woken; throws <see cref="CancelledException"/> if cancelled before being woken.</summary>
     public void GetResult()

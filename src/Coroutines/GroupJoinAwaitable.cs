@@ -33,7 +33,12 @@ internal readonly struct GroupJoinAwaitable : ICriticalNotifyCompletion, ICoAwai
 
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
-    public void UnsafeOnCompleted(Action continuation)
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation)
     {
         _caller.Park(continuation, _group);
         _group.ParkCaller(_caller);

@@ -35,7 +35,12 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation)
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation)
     {
         if (ReferenceEquals(_target, _waiter))
             throw new InvalidOperationException("A coroutine cannot wait for itself to end.");
@@ -93,7 +98,12 @@ public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation)
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation)
     {
         if (ReferenceEquals(_target, _waiter))
             throw new InvalidOperationException("A coroutine cannot wait for itself to end.");

@@ -27,7 +27,12 @@ public readonly struct PauseAwaitable : ICriticalNotifyCompletion, ICoAwaiter
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation)
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation)
     {
         Coroutine co = _co;
         co.ParkForPause(continuation);

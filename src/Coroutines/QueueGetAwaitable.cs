@@ -59,7 +59,12 @@ public readonly struct QueueGetAwaitable<T>
         public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
         /// <inheritdoc />
-        public void UnsafeOnCompleted(Action continuation) => _waiter!.Queue.ParkReader(_waiter, continuation);
+        public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+        void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+        /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+        internal void ParkCo(object continuation) => _waiter!.Queue.ParkReader(_waiter, continuation);
 
         /// <summary>Returns the item; throws if the queue closed or the wait was cancelled before a hand-off.</summary>
         public T GetResult()
