@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using CoSched;
@@ -57,5 +58,46 @@ public class ResumableTests
             await sem.Acquire(); // parks (no permit yet) with the BCL builder's Action
             log.Add("helper done");
         }
+    }
+
+    [Fact]
+    public void Generic_CoSched_awaiters_park_without_allocating()
+    {
+        // CoTask<T>.Awaiter and JoinAwaitable<T> are outside the builder's fast type checks: they park through
+        // CoAwaiterParker, which must not box the awaiter. A run has a constant cost (424 B, the same before the
+        // Resumable change), so compare runs of different lengths: the per-await cost must be 0.
+        var s = new Scheduler();
+        Func<CoTask> shortRun = static () => NestedAndJoin(1_000);
+        Func<CoTask> longRun = static () => NestedAndJoin(3_000);
+        for (int i = 0; i < 3; i++) { s.SpawnBackground(longRun); s.RunUntilIdle(); } // warm pools and JIT
+        long shortBytes = Measure(s, shortRun);
+        long longBytes = Measure(s, longRun);
+        Assert.Equal(shortBytes, longBytes);
+        Assert.True(shortBytes < 1_000, $"{shortBytes} B per run");
+    }
+
+    private static long Measure(Scheduler s, Func<CoTask> body)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        s.SpawnBackground(body);
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    private static async CoTask NestedAndJoin(int n)
+    {
+        int sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            sum += await PausedValue(i);
+            sum += await Scheduler.Current!.Spawn(static () => PausedValue(1)).Wait();
+        }
+        if (sum < 0) throw new InvalidOperationException("unreachable");
+    }
+
+    private static async CoTask<int> PausedValue(int v)
+    {
+        await Co.Pause();
+        return v;
     }
 }

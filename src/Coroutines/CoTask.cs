@@ -63,7 +63,7 @@ public readonly struct CoTask
     }
 
     /// <summary>The awaiter of a <see cref="CoTask"/>.</summary>
-    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter
+    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter<Awaiter>
     {
         private readonly CoTask _task;
 

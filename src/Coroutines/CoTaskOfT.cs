@@ -65,7 +65,7 @@ public readonly struct CoTask<T>
     }
 
     /// <summary>The awaiter of a <see cref="CoTask{T}"/>.</summary>
-    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter
+    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter<Awaiter>
     {
         private readonly CoTask<T> _task;
 

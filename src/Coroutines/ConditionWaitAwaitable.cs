@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>A pending <see cref="CoCondition.Wait"/> (its own awaiter). Await it once.</summary>
-public readonly struct ConditionWaitAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct ConditionWaitAwaitable : ICriticalNotifyCompletion, ICoAwaiter<ConditionWaitAwaitable>
 {
     private readonly CoCondition _condition;
     private readonly Coroutine _co;

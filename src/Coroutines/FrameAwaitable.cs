@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>The await of <see cref="Co.NextFrame"/> and <see cref="Co.DelayFrames"/>: parks the coroutine until a later tick of its game-loop host.</summary>
-public readonly struct FrameAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct FrameAwaitable : ICriticalNotifyCompletion, ICoAwaiter<FrameAwaitable>
 {
     private readonly Coroutine _co;
     private readonly IFrameLoop _loop;

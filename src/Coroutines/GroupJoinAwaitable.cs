@@ -7,7 +7,7 @@ namespace CoSched;
 /// The caller of a task group waiting for every child to end. A cancel of the caller does not abandon the wait: the
 /// group's <see cref="IWaitSite.TryCancelWait"/> cancels the children and keeps the caller parked (it waits shielded).
 /// </summary>
-internal readonly struct GroupJoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+internal readonly struct GroupJoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<GroupJoinAwaitable>
 {
     private readonly TaskGroupCore _group;
     private readonly Coroutine _caller;

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>Awaits the end of a coroutine and returns its result. Returned by <see cref="CoroutineHandle{T}.Wait"/>.</summary>
-public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<JoinAwaitable<T>>
 {
     private readonly Coroutine<T> _target;
     private readonly Coroutine _waiter;
@@ -67,7 +67,7 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter
 }
 
 /// <summary>Awaits the end of a coroutine. Returned by <see cref="CoroutineHandle.Wait"/>.</summary>
-public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<JoinAwaitable>
 {
     private readonly Coroutine _target;
     private readonly Coroutine _waiter;

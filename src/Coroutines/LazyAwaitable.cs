@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>Awaits a <see cref="CoLazy{T}"/>'s value. Returned by <see cref="CoLazy{T}.Wait"/>.</summary>
-public readonly struct LazyAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct LazyAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<LazyAwaitable<T>>
 {
     private readonly CoLazy<T> _lazy;
     private readonly Coroutine _waiter;

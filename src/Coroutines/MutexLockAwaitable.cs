@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>A pending <see cref="CoMutex.LockAsync"/> (its own awaiter). Await it once.</summary>
-public readonly struct MutexLockAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct MutexLockAwaitable : ICriticalNotifyCompletion, ICoAwaiter<MutexLockAwaitable>
 {
     private readonly CoMutex _mutex;
     private readonly SemaphoreAcquireAwaitable _acquire;

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>Yields to the other ready coroutines: resumes in the next round. Returned by <see cref="Co.Pause"/>.</summary>
-public readonly struct PauseAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct PauseAwaitable : ICriticalNotifyCompletion, ICoAwaiter<PauseAwaitable>
 {
     private readonly Coroutine _co;
 

@@ -31,7 +31,7 @@ public readonly struct QueueGetAwaitable<T>
     }
 
     /// <summary>The awaiter of a <see cref="CoQueue{T}.Get"/>.</summary>
-    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter
+    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter<Awaiter>
     {
         private readonly QueueWaiter<T>? _waiter;
         private readonly int _version;

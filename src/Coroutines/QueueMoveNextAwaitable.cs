@@ -28,7 +28,7 @@ public readonly struct QueueMoveNextAwaitable<T>
     }
 
     /// <summary>The awaiter of a <see cref="CoQueueEnumerator{T}.MoveNextAsync"/>.</summary>
-    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter
+    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter<Awaiter>
     {
         private readonly CoQueueEnumerator<T> _enumerator;
         private readonly QueueWaiter<T>? _waiter;

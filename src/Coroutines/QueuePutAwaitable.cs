@@ -31,7 +31,7 @@ public readonly struct QueuePutAwaitable<T>
     }
 
     /// <summary>The awaiter of a <see cref="CoQueue{T}.Put"/>.</summary>
-    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter
+    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter<Awaiter>
     {
         private readonly QueueWaiter<T>? _waiter;
         private readonly int _version;

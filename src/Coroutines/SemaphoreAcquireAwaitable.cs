@@ -6,7 +6,7 @@ namespace CoSched;
 /// <summary>
 /// A pending <see cref="CoSemaphore.Acquire"/> (its own awaiter). Await it once: each await takes one permit.
 /// </summary>
-public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, ICoAwaiter<SemaphoreAcquireAwaitable>
 {
     private readonly CoSemaphore _semaphore;
     private readonly Coroutine _co;

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>The await of <see cref="Co.Sleep"/>: parks the coroutine on a pooled timer of its event loop.</summary>
-public readonly struct SleepAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct SleepAwaitable : ICriticalNotifyCompletion, ICoAwaiter<SleepAwaitable>
 {
     private readonly Coroutine _co;
     private readonly IEventLoop _loop;

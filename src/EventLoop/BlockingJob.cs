@@ -115,7 +115,7 @@ internal sealed class BlockingJob<T> : IWaitSite
     }
 
     /// <summary>Parks the caller on the job; resumes it when the completion has been posted back.</summary>
-    private readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter
+    private readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter<Awaiter>
     {
         private readonly BlockingJob<T> _job;
         private readonly Coroutine _caller;

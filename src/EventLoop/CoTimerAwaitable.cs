@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>The await of <see cref="CoTimer.Wait"/>: true when the timer fired, false when it was cancelled.</summary>
-public readonly struct CoTimerAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct CoTimerAwaitable : ICriticalNotifyCompletion, ICoAwaiter<CoTimerAwaitable>
 {
     private readonly CoTimer _timer;
     private readonly Coroutine _waiter;
