@@ -32,7 +32,7 @@ internal sealed class TestGate : IWaitSite
 
     string IWaitSite.Describe() => "a test gate";
 
-    public readonly struct Awaitable : ICriticalNotifyCompletion, ICoAwaiter
+    public readonly struct Awaitable : ICriticalNotifyCompletion, ICoAwaiter<Awaitable>
     {
         private readonly TestGate _gate;
         private readonly Coroutine _co;
@@ -57,7 +57,10 @@ internal sealed class TestGate : IWaitSite
 
         public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
-        public void UnsafeOnCompleted(Action continuation)
+        public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+        // A CoSched awaiter outside the builder's fast type checks: parked through its type's CoAwaiterParker.
+        public void ParkCo(object continuation)
         {
             _co.Park(continuation, _gate);
             _gate._waiters.Add(_co);

@@ -61,7 +61,7 @@ public sealed class CoCondition : IWaitSite
         return n;
     }
 
-    internal void Park(Coroutine co, Action continuation)
+    internal void Park(Coroutine co, object continuation)
     {
         co.Park(continuation, this);
         _waiters.Add(co);

@@ -338,7 +338,7 @@ public sealed class CoQueue<T> : IAsyncEnumerable<T>
         }
     }
 
-    internal void ParkReader(QueueWaiter<T> w, Action continuation)
+    internal void ParkReader(QueueWaiter<T> w, object continuation)
     {
         Coroutine co = w.Co;
         co.Park(continuation, w);
@@ -352,7 +352,7 @@ public sealed class CoQueue<T> : IAsyncEnumerable<T>
         else _readers.Add(w);
     }
 
-    internal void ParkWriter(QueueWaiter<T> w, Action continuation)
+    internal void ParkWriter(QueueWaiter<T> w, object continuation)
     {
         Coroutine co = w.Co;
         co.Park(continuation, w);

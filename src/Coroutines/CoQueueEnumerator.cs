@@ -96,7 +96,7 @@ public sealed class CoQueueEnumerator<T> : IAsyncEnumerator<T>, IValueTaskSource
         return new QueueMoveNextAwaitable<T>.Awaiter(this, w, w.Version, false);
     }
 
-    internal void Park(QueueWaiter<T> w, Action continuation)
+    internal void Park(QueueWaiter<T> w, object continuation)
     {
         _parked = w;
         _queue.ParkReader(w, continuation);

@@ -132,7 +132,7 @@ public sealed class CoSemaphore : IWaitSite
         return true;
     }
 
-    internal void Park(Coroutine co, Action continuation)
+    internal void Park(Coroutine co, object continuation)
     {
         co.Park(continuation, this);
         if (TryTake()) _scheduler.Wake(co); // hand-driven awaiter only: a permit was freed since IsCompleted

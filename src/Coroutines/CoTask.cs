@@ -63,7 +63,7 @@ public readonly struct CoTask
     }
 
     /// <summary>The awaiter of a <see cref="CoTask"/>.</summary>
-    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter
+    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter<Awaiter>
     {
         private readonly CoTask _task;
 
@@ -79,9 +79,14 @@ public readonly struct CoTask
         public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
         /// <inheritdoc />
-        public void UnsafeOnCompleted(Action continuation)
+        public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+        void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+        /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+        internal void ParkCo(object continuation)
         {
-            if (_task.Source is null) continuation();
+            if (_task.Source is null) Resumable.Run(continuation);
             else _task.Source.OnCompleted(continuation, _task.Token);
         }
     }

@@ -28,7 +28,7 @@ internal static class CoTaskMethodBuilderCore
         where TAwaiter : ICriticalNotifyCompletion
         where TStateMachine : IAsyncStateMachine
     {
-        if (CoAwaiterCheck<TAwaiter>.IsCoAwaiter) awaiter.UnsafeOnCompleted(box.MoveNextAction);
+        if (CoAwaiterCheck<TAwaiter>.IsCoAwaiter) CoAwaiterPark.Park(ref awaiter, box);
         else box.AwaitForeign(ref awaiter);
     }
 
@@ -37,7 +37,7 @@ internal static class CoTaskMethodBuilderCore
         where TAwaiter : INotifyCompletion
         where TStateMachine : IAsyncStateMachine
     {
-        if (CoAwaiterCheck<TAwaiter>.IsCoAwaiter) awaiter.OnCompleted(box.MoveNextAction);
+        if (CoAwaiterCheck<TAwaiter>.IsCoAwaiter) CoAwaiterPark.Park(ref awaiter, box);
         else box.AwaitForeignSafe(ref awaiter);
     }
 }

@@ -65,7 +65,7 @@ public readonly struct CoTask<T>
     }
 
     /// <summary>The awaiter of a <see cref="CoTask{T}"/>.</summary>
-    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter
+    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter<Awaiter>
     {
         private readonly CoTask<T> _task;
 
@@ -81,9 +81,14 @@ public readonly struct CoTask<T>
         public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
         /// <inheritdoc />
-        public void UnsafeOnCompleted(Action continuation)
+        public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+        void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+        /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+        internal void ParkCo(object continuation)
         {
-            if (_task.Source is null) continuation();
+            if (_task.Source is null) Resumable.Run(continuation);
             else _task.Source.OnCompleted(continuation, _task.Token);
         }
     }

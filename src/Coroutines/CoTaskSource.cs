@@ -7,12 +7,14 @@ namespace CoSched;
 /// The completion core behind a <see cref="CoTask"/> or <see cref="CoTask{T}"/> that did not finish synchronously.
 /// Single-threaded by contract (everything runs on the scheduler's thread), so no interlocked operations: this is
 /// what makes an await cost a few nanoseconds. A version token catches a second await or a use after recycling.
+/// A <see cref="Resumable"/> so that a state-machine box (the one source that suspends a frame) can itself be the
+/// continuation its coroutine parks; the other sources are never parked.
 /// </summary>
-internal abstract class CoTaskSource<T>
+internal abstract class CoTaskSource<T> : Resumable
 {
     /// <summary>Bumped each time the result is consumed; a CoTask holding an older value is stale.</summary>
     internal int Version;
-    private Action? _continuation;
+    private object? _continuation;
     private Coroutine? _awaiter;
     private System.Threading.ExecutionContext? _awaiterContext;
     private bool _completed;
@@ -22,17 +24,21 @@ internal abstract class CoTaskSource<T>
     /// <summary>Returns the source to its pool after its result was consumed.</summary>
     protected abstract void Recycle();
 
+    /// <summary>Only a state-machine box is ever parked as a continuation.</summary>
+    internal override void Resume() =>
+        throw new InvalidOperationException("Internal error: a CoTask source that holds no frame was resumed.");
+
     internal bool IsCompleted(int token)
     {
         CheckToken(token);
         return _completed;
     }
 
-    internal void OnCompleted(Action continuation, int token) =>
+    internal void OnCompleted(object continuation, int token) =>
         OnCompleted(continuation, token, Scheduler.CurrentCoroutineOrNull);
 
     /// <summary>Registers the continuation of <paramref name="co"/> (null: an awaiter outside any coroutine).</summary>
-    internal void OnCompleted(Action continuation, int token, Coroutine? co)
+    internal void OnCompleted(object continuation, int token, Coroutine? co)
     {
         CheckToken(token);
         if (_continuation is not null)
@@ -86,7 +92,7 @@ internal abstract class CoTaskSource<T>
 
     private void Signal()
     {
-        Action? c = _continuation;
+        object? c = _continuation;
         if (c is null) return;
         _continuation = null;
         Coroutine? co = _awaiter;
@@ -95,7 +101,7 @@ internal abstract class CoTaskSource<T>
         _awaiterContext = null;
         if (co is null)
         {
-            c();
+            Run(c);
         }
         else if (ReferenceEquals(c, BodyCompletionMarker.Instance))
         {
@@ -111,7 +117,7 @@ internal abstract class CoTaskSource<T>
         {
             // Same coroutine (the usual case: a nested async method returning to its caller): continue inline.
             if (!ReferenceEquals(ThreadContext.Get(co.Scheduler.Thread), ec)) ThreadContext.Restore(ec);
-            c();
+            Run(c);
         }
         else
         {

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>A pending <see cref="CoCondition.Wait"/> (its own awaiter). Await it once.</summary>
-public readonly struct ConditionWaitAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct ConditionWaitAwaitable : ICriticalNotifyCompletion, ICoAwaiter<ConditionWaitAwaitable>
 {
     private readonly CoCondition _condition;
     private readonly Coroutine _co;
@@ -32,7 +32,12 @@ public readonly struct ConditionWaitAwaitable : ICriticalNotifyCompletion, ICoAw
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation) => _condition.Park(_co, continuation);
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation) => _condition.Park(_co, continuation);
 
     /// <summary>Returns once woken; throws <see cref="CancelledException"/> if cancelled before being woken.</summary>
     public void GetResult()

@@ -20,10 +20,10 @@ internal abstract class Coroutine : IWaitSite
     internal int ShieldDepth;
     internal bool Queued;
     /// <summary>
-    /// What to run when the scheduler resumes this coroutine (the parked frame's MoveNext). Not cleared on resume: a loop
-    /// parks the same delegate again, and skipping the rewrite skips a GC write barrier.
+    /// What to run when the scheduler resumes this coroutine: the parked frame's state-machine box (a <see cref="Resumable"/>)
+    /// or an Action. Not cleared on resume: a loop parks the same box again, and skipping the rewrite skips a GC write barrier.
     /// </summary>
-    internal Action? Continuation;
+    internal object? Continuation;
     /// <summary>True from <see cref="Park"/> (or <see cref="ResumeLater"/>) until the scheduler resumes the coroutine.</summary>
     internal bool Waiting;
     /// <summary>The ExecutionContext (null = default) to restore when the next step begins; saved when a step ends.</summary>
@@ -123,7 +123,7 @@ internal abstract class Coroutine : IWaitSite
     internal static void ThrowCancelled() => throw new CancelledException();
 
     /// <summary>Records the continuation of a wait on <paramref name="site"/>; the site wakes it with <see cref="Scheduler.Wake"/>.</summary>
-    internal void Park(Action continuation, IWaitSite? site)
+    internal void Park(object continuation, IWaitSite? site)
     {
         if (Waiting)
             throw new InvalidOperationException("This coroutine is already waiting on something else. A coroutine waits on " +
@@ -140,7 +140,7 @@ internal abstract class Coroutine : IWaitSite
     /// <see cref="Park"/> for a pause: no wait site (a paused coroutine is queued, so a cancel has nothing to remove) and
     /// no hand-off outcome to record (the pause's GetResult only checks for a cancel).
     /// </summary>
-    internal void ParkForPause(Action continuation)
+    internal void ParkForPause(object continuation)
     {
         if (Waiting)
             throw new InvalidOperationException("This coroutine is already waiting on something else. A coroutine waits on " +
@@ -175,7 +175,7 @@ internal abstract class Coroutine : IWaitSite
     }
 
     /// <summary>Resumes a coroutine that awaited a CoTask completed by another coroutine (or a foreign operation).</summary>
-    internal void ResumeLater(Action continuation, System.Threading.ExecutionContext? context)
+    internal void ResumeLater(object continuation, System.Threading.ExecutionContext? context)
     {
         SavedContext = context;
         Continuation = continuation;

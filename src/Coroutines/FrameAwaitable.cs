@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>The await of <see cref="Co.NextFrame"/> and <see cref="Co.DelayFrames"/>: parks the coroutine until a later tick of its game-loop host.</summary>
-public readonly struct FrameAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct FrameAwaitable : ICriticalNotifyCompletion, ICoAwaiter<FrameAwaitable>
 {
     private readonly Coroutine _co;
     private readonly IFrameLoop _loop;
@@ -35,7 +35,12 @@ public readonly struct FrameAwaitable : ICriticalNotifyCompletion, ICoAwaiter
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation) => _loop.ParkForFrames(_co, continuation, _frames);
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation) => _loop.ParkForFrames(_co, continuation, _frames);
 
     /// <summary>Ends the wait; throws <see cref="CancelledException"/> if a cancel ended it first.</summary>
     public void GetResult()

@@ -7,7 +7,7 @@ namespace CoSched;
 /// The caller of a task group waiting for every child to end. A cancel of the caller does not abandon the wait: the
 /// group's <see cref="IWaitSite.TryCancelWait"/> cancels the children and keeps the caller parked (it waits shielded).
 /// </summary>
-internal readonly struct GroupJoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+internal readonly struct GroupJoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<GroupJoinAwaitable>
 {
     private readonly TaskGroupCore _group;
     private readonly Coroutine _caller;
@@ -33,7 +33,12 @@ internal readonly struct GroupJoinAwaitable : ICriticalNotifyCompletion, ICoAwai
 
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
-    public void UnsafeOnCompleted(Action continuation)
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation)
     {
         _caller.Park(continuation, _group);
         _group.ParkCaller(_caller);

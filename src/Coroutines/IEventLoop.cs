@@ -29,7 +29,7 @@ public interface IEventLoop
     internal void FireDueTimers();
 
     /// <summary>Parks <paramref name="sleeper"/> on a pooled timer due in <paramref name="delay"/> (the await of Co.Sleep).</summary>
-    internal void ParkSleeper(Coroutine sleeper, Action continuation, TimeSpan delay);
+    internal void ParkSleeper(Coroutine sleeper, object continuation, TimeSpan delay);
 
     /// <summary>
     /// Runs the body as a child coroutine of <paramref name="caller"/> joined by it, cancelled by a timer after

@@ -13,5 +13,5 @@ internal interface IFrameLoop
     /// Parks <paramref name="co"/> until the tick <paramref name="frames"/> (>= 1) after the current one begins. A wait
     /// armed during tick N for one frame resumes in tick N + 1, never in tick N.
     /// </summary>
-    void ParkForFrames(Coroutine co, Action continuation, int frames);
+    void ParkForFrames(Coroutine co, object continuation, int frames);
 }

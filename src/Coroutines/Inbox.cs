@@ -6,8 +6,8 @@ namespace CoSched;
 /// <summary>One posted piece of work.</summary>
 internal struct InboxItem
 {
-    /// <summary>A plain action (Post), or the continuation of a coroutine's foreign await.</summary>
-    public Action? Action;
+    /// <summary>A plain action (Post), or the continuation of a coroutine's foreign await (an Action or a <see cref="Resumable"/>).</summary>
+    public object? Continuation;
     /// <summary>A SynchronizationContext callback and its state.</summary>
     public SendOrPostCallback? Callback;
     public object? State;

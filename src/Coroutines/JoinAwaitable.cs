@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>Awaits the end of a coroutine and returns its result. Returned by <see cref="CoroutineHandle{T}.Wait"/>.</summary>
-public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<JoinAwaitable<T>>
 {
     private readonly Coroutine<T> _target;
     private readonly Coroutine _waiter;
@@ -35,7 +35,12 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation)
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation)
     {
         if (ReferenceEquals(_target, _waiter))
             throw new InvalidOperationException("A coroutine cannot wait for itself to end.");
@@ -62,7 +67,7 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter
 }
 
 /// <summary>Awaits the end of a coroutine. Returned by <see cref="CoroutineHandle.Wait"/>.</summary>
-public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<JoinAwaitable>
 {
     private readonly Coroutine _target;
     private readonly Coroutine _waiter;
@@ -93,7 +98,12 @@ public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation)
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation)
     {
         if (ReferenceEquals(_target, _waiter))
             throw new InvalidOperationException("A coroutine cannot wait for itself to end.");

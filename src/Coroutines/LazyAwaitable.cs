@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>Awaits a <see cref="CoLazy{T}"/>'s value. Returned by <see cref="CoLazy{T}.Wait"/>.</summary>
-public readonly struct LazyAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct LazyAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<LazyAwaitable<T>>
 {
     private readonly CoLazy<T> _lazy;
     private readonly Coroutine _waiter;
@@ -34,7 +34,12 @@ public readonly struct LazyAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation)
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation)
     {
         _waiter.Park(continuation, _lazy);
         _lazy.AddWaiter(_waiter);

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>A pending <see cref="CoMutex.LockAsync"/> (its own awaiter). Await it once.</summary>
-public readonly struct MutexLockAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct MutexLockAwaitable : ICriticalNotifyCompletion, ICoAwaiter<MutexLockAwaitable>
 {
     private readonly CoMutex _mutex;
     private readonly SemaphoreAcquireAwaitable _acquire;
@@ -22,10 +22,15 @@ public readonly struct MutexLockAwaitable : ICriticalNotifyCompletion, ICoAwaite
     public bool IsCompleted => _acquire.IsCompleted;
 
     /// <inheritdoc />
-    public void OnCompleted(Action continuation) => _acquire.UnsafeOnCompleted(continuation);
+    public void OnCompleted(Action continuation) => _acquire.ParkCo(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation) => _acquire.UnsafeOnCompleted(continuation);
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation) => _acquire.ParkCo(continuation);
 
     /// <summary>Returns the releaser of the lock now held; throws <see cref="CancelledException"/> if cancelled first.</summary>
     public CoMutex.Releaser GetResult()

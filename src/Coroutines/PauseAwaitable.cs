@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>Yields to the other ready coroutines: resumes in the next round. Returned by <see cref="Co.Pause"/>.</summary>
-public readonly struct PauseAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct PauseAwaitable : ICriticalNotifyCompletion, ICoAwaiter<PauseAwaitable>
 {
     private readonly Coroutine _co;
 
@@ -27,7 +27,12 @@ public readonly struct PauseAwaitable : ICriticalNotifyCompletion, ICoAwaiter
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation)
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation)
     {
         Coroutine co = _co;
         co.ParkForPause(continuation);

@@ -31,7 +31,7 @@ public readonly struct QueueGetAwaitable<T>
     }
 
     /// <summary>The awaiter of a <see cref="CoQueue{T}.Get"/>.</summary>
-    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter
+    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter<Awaiter>
     {
         private readonly QueueWaiter<T>? _waiter;
         private readonly int _version;
@@ -59,7 +59,12 @@ public readonly struct QueueGetAwaitable<T>
         public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
         /// <inheritdoc />
-        public void UnsafeOnCompleted(Action continuation) => _waiter!.Queue.ParkReader(_waiter, continuation);
+        public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+        void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+        /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+        internal void ParkCo(object continuation) => _waiter!.Queue.ParkReader(_waiter, continuation);
 
         /// <summary>Returns the item; throws if the queue closed or the wait was cancelled before a hand-off.</summary>
         public T GetResult()

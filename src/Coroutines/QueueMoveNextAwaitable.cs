@@ -28,7 +28,7 @@ public readonly struct QueueMoveNextAwaitable<T>
     }
 
     /// <summary>The awaiter of a <see cref="CoQueueEnumerator{T}.MoveNextAsync"/>.</summary>
-    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter
+    public readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter<Awaiter>
     {
         private readonly CoQueueEnumerator<T> _enumerator;
         private readonly QueueWaiter<T>? _waiter;
@@ -58,7 +58,12 @@ public readonly struct QueueMoveNextAwaitable<T>
         public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
         /// <inheritdoc />
-        public void UnsafeOnCompleted(Action continuation) => _enumerator.Park(_waiter!, continuation);
+        public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+        void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+        /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+        internal void ParkCo(object continuation) => _enumerator.Park(_waiter!, continuation);
 
         /// <summary>True with <see cref="CoQueueEnumerator{T}.Current"/> set to the next item; false once the queue closed.</summary>
         public bool GetResult() => _waiter is null ? _result : _enumerator.EndMoveNext(_waiter, _version);

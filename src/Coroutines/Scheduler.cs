@@ -422,7 +422,7 @@ public sealed partial class Scheduler
                 co.Waiting = false;
                 co.Site = null;
                 co.State = CoroutineState.Running;
-                co.Continuation!.Invoke();
+                Resumable.Run(co.Continuation!);
             }
         }
         catch (Exception e)
@@ -474,7 +474,7 @@ public sealed partial class Scheduler
     public void Post(Action action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        _inbox.Add(new InboxItem { Action = action });
+        _inbox.Add(new InboxItem { Continuation = action });
         SignalWorkAvailable();
     }
 
@@ -485,9 +485,9 @@ public sealed partial class Scheduler
     }
 
     /// <summary>Called from any thread when a foreign awaitable completes: resume <paramref name="co"/> on our thread.</summary>
-    internal void PostForeignResume(Coroutine co, int version, Action continuation)
+    internal void PostForeignResume(Coroutine co, int version, object continuation)
     {
-        _inbox.Add(new InboxItem { Coroutine = co, Version = version, Action = continuation });
+        _inbox.Add(new InboxItem { Coroutine = co, Version = version, Continuation = continuation });
         SignalWorkAvailable();
     }
 
@@ -524,11 +524,11 @@ public sealed partial class Scheduler
                 {
                     _externalWaits--;
                     if (co.Version != item.Version || co.HasEnded)
-                        item.Action!(); // an abandoned frame of a coroutine that has ended: it runs outside any coroutine
-                    else if (!co.Waiting) co.ResumeLater(item.Action!, co.SavedContext);
-                    else RunAs(co, item.Action!); // the coroutine has concurrent .NET frames; run this one in place
+                        Resumable.Run(item.Continuation!); // an abandoned frame of a coroutine that has ended: it runs outside any coroutine
+                    else if (!co.Waiting) co.ResumeLater(item.Continuation!, co.SavedContext);
+                    else RunAs(co, item.Continuation!); // the coroutine has concurrent .NET frames; run this one in place
                 }
-                else if (item.Action is { } action) action();
+                else if (item.Continuation is { } continuation) Resumable.Run(continuation);
                 else item.Callback!(item.State);
             }
             catch (Exception e)
@@ -539,10 +539,10 @@ public sealed partial class Scheduler
         _inbox.Return(batch, n);
     }
 
-    private void RunAs(Coroutine co, Action action)
+    private void RunAs(Coroutine co, object continuation)
     {
         CurrentCoroutine = co;
-        try { action(); }
+        try { Resumable.Run(continuation); }
         finally { CurrentCoroutine = null; }
     }
 

@@ -6,7 +6,7 @@ namespace CoSched;
 /// <summary>
 /// A pending <see cref="CoSemaphore.Acquire"/> (its own awaiter). Await it once: each await takes one permit.
 /// </summary>
-public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, ICoAwaiter<SemaphoreAcquireAwaitable>
 {
     private readonly CoSemaphore _semaphore;
     private readonly Coroutine _co;
@@ -35,7 +35,12 @@ public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, IC
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation) => _semaphore.Park(_co, continuation);
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation) => _semaphore.Park(_co, continuation);
 
     /// <summary>Returns holding a permit; throws <see cref="CancelledException"/> if cancelled before the hand-off.</summary>
     public void GetResult()

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>The await of <see cref="Co.Sleep"/>: parks the coroutine on a pooled timer of its event loop.</summary>
-public readonly struct SleepAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct SleepAwaitable : ICriticalNotifyCompletion, ICoAwaiter<SleepAwaitable>
 {
     private readonly Coroutine _co;
     private readonly IEventLoop _loop;
@@ -34,7 +34,12 @@ public readonly struct SleepAwaitable : ICriticalNotifyCompletion, ICoAwaiter
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation) => _loop.ParkSleeper(_co, continuation, _delay);
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation) => _loop.ParkSleeper(_co, continuation, _delay);
 
     /// <summary>Ends the sleep; throws <see cref="CancelledException"/> if a cancel removed the timer first.</summary>
     public void GetResult()

@@ -7,8 +7,8 @@ namespace CoSched;
 /// <summary>
 /// Holds an async method's state machine once it first suspends, and is the <see cref="CoTaskSource{T}"/> its caller
 /// awaits. Boxes are pooled per scheduler and per state-machine type, in an unbounded free list (the BCL's pooling
-/// builder keeps too few boxes to help with 100k live children); the pool goes with its scheduler. The continuation
-/// delegate is created once per box and reused.
+/// builder keeps too few boxes to help with 100k live children); the pool goes with its scheduler. The box is its own
+/// continuation (see <see cref="Resumable"/>): CoSched awaiters park the box itself, so it needs no MoveNext delegate.
 /// </summary>
 internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TResult>, IPoolNode
     where TStateMachine : IAsyncStateMachine
@@ -21,11 +21,10 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     private StateMachineBox<TStateMachine, TResult>? _nextFree;
     private Coroutine? _foreignOwner;
     private int _foreignOwnerVersion;
-    internal readonly Action MoveNextAction;
     /// <summary>Created on the first foreign await (a parked coroutine's box carries one delegate, not two).</summary>
     private Action? _foreignCompleted;
 
-    private StateMachineBox() => MoveNextAction = MoveNext;
+    private StateMachineBox() { }
 
     object? IPoolNode.NextFree
     {
@@ -60,7 +59,7 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
 
     // No ExecutionContext is captured here: the scheduler saves each coroutine's context when a step ends and restores it
     // when the next step begins (see Scheduler.Step), which is what makes AsyncLocal flow across every kind of await.
-    private void MoveNext() => StateMachine.MoveNext();
+    internal override void Resume() => StateMachine.MoveNext();
 
     /// <summary>Parks the current coroutine on a .NET awaitable; it resumes through the scheduler's inbox.</summary>
     internal void AwaitForeign<TAwaiter>(ref TAwaiter awaiter) where TAwaiter : ICriticalNotifyCompletion
@@ -101,6 +100,6 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     {
         Coroutine co = _foreignOwner!;
         _foreignOwner = null;
-        co.Scheduler.PostForeignResume(co, _foreignOwnerVersion, MoveNextAction);
+        co.Scheduler.PostForeignResume(co, _foreignOwnerVersion, this);
     }
 }

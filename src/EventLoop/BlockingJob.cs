@@ -115,7 +115,7 @@ internal sealed class BlockingJob<T> : IWaitSite
     }
 
     /// <summary>Parks the caller on the job; resumes it when the completion has been posted back.</summary>
-    private readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter
+    private readonly struct Awaiter : ICriticalNotifyCompletion, ICoAwaiter<Awaiter>
     {
         private readonly BlockingJob<T> _job;
         private readonly Coroutine _caller;
@@ -133,7 +133,12 @@ internal sealed class BlockingJob<T> : IWaitSite
 
         public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
-        public void UnsafeOnCompleted(Action continuation) => _caller.Park(continuation, _job);
+        public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+        void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+        /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+        internal void ParkCo(object continuation) => _caller.Park(continuation, _job);
 
         public T GetResult()
         {

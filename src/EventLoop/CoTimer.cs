@@ -131,7 +131,7 @@ public sealed class CoTimer : IWaitSite
 
     internal int FireCount => _fireCount;
 
-    internal void AddWaiter(Coroutine co, Action continuation)
+    internal void AddWaiter(Coroutine co, object continuation)
     {
         co.Park(continuation, this);
         _waiters.Add(co);

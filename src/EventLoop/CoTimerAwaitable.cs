@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>The await of <see cref="CoTimer.Wait"/>: true when the timer fired, false when it was cancelled.</summary>
-public readonly struct CoTimerAwaitable : ICriticalNotifyCompletion, ICoAwaiter
+public readonly struct CoTimerAwaitable : ICriticalNotifyCompletion, ICoAwaiter<CoTimerAwaitable>
 {
     private readonly CoTimer _timer;
     private readonly Coroutine _waiter;
@@ -35,7 +35,12 @@ public readonly struct CoTimerAwaitable : ICriticalNotifyCompletion, ICoAwaiter
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation) => _timer.AddWaiter(_waiter, continuation);
+    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+
+    void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
+
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    internal void ParkCo(object continuation) => _timer.AddWaiter(_waiter, continuation);
 
     /// <summary>True if the timer fired, false if it was cancelled; throws <see cref="CancelledException"/> if the wait was cancelled.</summary>
     public bool GetResult() => _waiter.EndWait() switch

@@ -180,7 +180,7 @@ public abstract class EventLoopBase : IEventLoop
 
     // ----- Co.Sleep -----
 
-    void IEventLoop.ParkSleeper(Coroutine sleeper, Action continuation, TimeSpan delay)
+    void IEventLoop.ParkSleeper(Coroutine sleeper, object continuation, TimeSpan delay)
     {
         SleepTimer timer = _freeSleepTimers ?? new SleepTimer(this);
         _freeSleepTimers = timer.NextFree;

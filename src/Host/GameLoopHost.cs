@@ -150,7 +150,7 @@ public sealed class GameLoopHost : EventLoopBase, IFrameLoop, IWaitSite
 
     // ----- frame waits -----
 
-    void IFrameLoop.ParkForFrames(Coroutine co, Action continuation, int frames)
+    void IFrameLoop.ParkForFrames(Coroutine co, object continuation, int frames)
     {
         if (frames == 1)
         {
