@@ -64,24 +64,26 @@ public class ResumableTests
     public void Generic_CoSched_awaiters_park_without_allocating()
     {
         // CoTask<T>.Awaiter and JoinAwaitable<T> are outside the builder's fast type checks: they park through
-        // CoAwaiterParker, which must not box the awaiter. A run has a constant cost (424 B, the same before the
-        // Resumable change), so compare runs of different lengths: the per-await cost must be 0.
+        // CoAwaiterParker, which must not box the awaiter. (A constant 424 B per run seen here once came from an xunit
+        // Assert inside the measured window, not from the library: the drain status is now checked after measuring.)
         var s = new Scheduler();
         Func<CoTask> shortRun = static () => NestedAndJoin(1_000);
         Func<CoTask> longRun = static () => NestedAndJoin(3_000);
         for (int i = 0; i < 3; i++) { s.SpawnBackground(longRun); s.RunUntilIdle(); } // warm pools and JIT
         long shortBytes = Measure(s, shortRun);
         long longBytes = Measure(s, longRun);
-        Assert.Equal(shortBytes, longBytes);
-        Assert.True(shortBytes < 1_000, $"{shortBytes} B per run");
+        Assert.Equal(0, shortBytes);
+        Assert.Equal(0, longBytes);
     }
 
     private static long Measure(Scheduler s, Func<CoTask> body)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
         s.SpawnBackground(body);
-        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        DrainStatus status = s.RunUntilIdle().Status;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(DrainStatus.Completed, status);
+        return allocated;
     }
 
     private static async CoTask NestedAndJoin(int n)
