@@ -4,13 +4,12 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>A coroutine whose body returns <see cref="CoTask{T}"/> (or <see cref="CoTask"/>, with T = <see cref="VoidResult"/>).</summary>
-internal sealed class Coroutine<T> : Coroutine, IPoolNode
+internal sealed class Coroutine<T> : Coroutine
 {
     /// <summary>This type's slot in each scheduler's pool table (records are pooled per scheduler, not per thread:
     /// a thread-static lookup would cost more than the rest of a spawn's bookkeeping).</summary>
     private static readonly int s_poolSlot = Scheduler.AllocatePoolSlot();
 
-    private Coroutine<T>? _nextFree;
     /// <summary>The body: a <c>Func&lt;CoTask&gt;</c> when <see cref="_isVoid"/>, else a <c>Func&lt;CoTask&lt;T&gt;&gt;</c>
     /// (one field instead of two: this record is most of a parked coroutine's memory).</summary>
     private object? _body;
@@ -24,22 +23,10 @@ internal sealed class Coroutine<T> : Coroutine, IPoolNode
 
     private Coroutine() { }
 
-    object? IPoolNode.NextFree
-    {
-        get => _nextFree;
-        set => _nextFree = (Coroutine<T>?)value;
-    }
 
     internal static Coroutine<T> Rent(Scheduler scheduler, Func<CoTask<T>>? body, Func<CoTask>? voidBody)
     {
-        ref object? head = ref scheduler.PoolHead(s_poolSlot);
-        Coroutine<T>? co = Unsafe.As<Coroutine<T>?>(head);
-        if (co is null) co = new Coroutine<T>();
-        else
-        {
-            head = co._nextFree;
-            co._nextFree = null;
-        }
+        Coroutine<T> co = Unsafe.As<Coroutine<T>?>(scheduler.PoolTake(s_poolSlot)) ?? new Coroutine<T>();
         object? bodyDelegate = voidBody is not null ? voidBody : body;
         if (!ReferenceEquals(co._body, bodyDelegate)) co._body = bodyDelegate; // usually the same cached lambda: skip the barrier
         co._isVoid = voidBody is not null;
@@ -51,9 +38,7 @@ internal sealed class Coroutine<T> : Coroutine, IPoolNode
         Result = default!;
         // The body delegate is kept until the record is reused (usually by the same spawn site with the same cached
         // lambda, so Rent skips the write); a pooled record thus holds at most one stale delegate.
-        ref object? head = ref Scheduler.PoolHead(s_poolSlot);
-        _nextFree = Unsafe.As<Coroutine<T>?>(head);
-        head = this;
+        Scheduler.PoolReturn(s_poolSlot, this);
     }
 
     internal override void StartBody()

@@ -3,13 +3,6 @@ using System.Threading;
 
 namespace CoSched;
 
-/// <summary>A pooled object: its free-list link, so a scheduler can shorten the list (see <see cref="Scheduler.TrimPools"/>).</summary>
-internal interface IPoolNode
-{
-    /// <summary>The next free object of the same type, or null.</summary>
-    object? NextFree { get; set; }
-}
-
 /// <summary>
 /// Counts full (gen 2) garbage collections, the signal ArrayPool also trims on: an object whose finalizer re-registers
 /// itself is finalized once after each gen 2 collection. A scheduler compares the count at the start of a drain, so a
@@ -48,7 +41,7 @@ public sealed partial class Scheduler
     internal const int MinPooledPerType = 64;
 
     /// <summary>
-    /// Called at the start of a drain after a gen 2 collection: shortens every free list (records, group records,
+    /// Called at the start of a drain after a gen 2 collection: shortens every pool (records, group records,
     /// state-machine boxes) to twice the peak number of live coroutines since the previous trim. Pools never shrink between
     /// two full collections, so a steady state allocates nothing; after a burst of a million coroutines ends, the next
     /// two full collections give its memory back.
@@ -61,26 +54,19 @@ public sealed partial class Scheduler
         _liveHighWater = _liveCount;
         for (int slot = 0; slot < _pools.Length; slot++)
         {
-            object? node = _pools[slot].Head;
-            for (int kept = 1; node is not null; kept++)
-            {
-                var pooled = (IPoolNode)node;
-                if (kept == keep)
-                {
-                    pooled.NextFree = null; // the rest of the list becomes garbage
-                    break;
-                }
-                node = pooled.NextFree;
-            }
+            ref PoolSlot pool = ref _pools[slot];
+            if (pool.Count <= keep) continue;
+            Array.Clear(pool.Items!, keep, pool.Count - keep); // the rest becomes garbage
+            pool.Count = keep;
+            if (pool.Items!.Length > 4 * keep) Array.Resize(ref pool.Items, 2 * keep);
         }
     }
 
-    /// <summary>Objects in this scheduler's pools (diagnostics and tests: walks every free list).</summary>
+    /// <summary>Objects in this scheduler's pools (diagnostics and tests).</summary>
     internal int PooledObjects()
     {
         int n = 0;
-        for (int slot = 0; slot < _pools.Length; slot++)
-            for (object? node = _pools[slot].Head; node is not null; node = ((IPoolNode)node).NextFree) n++;
+        for (int slot = 0; slot < _pools.Length; slot++) n += _pools[slot].Count;
         return n;
     }
 }

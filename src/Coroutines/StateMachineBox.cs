@@ -10,7 +10,7 @@ namespace CoSched;
 /// builder keeps too few boxes to help with 100k live children); the pool goes with its scheduler. The box is its own
 /// continuation (see <see cref="Resumable"/>): CoSched awaiters park the box itself, so it needs no MoveNext delegate.
 /// </summary>
-internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TResult>, IPoolNode
+internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TResult>
     where TStateMachine : IAsyncStateMachine
 {
     /// <summary>This box type's slot in each scheduler's pool table (a per-thread pool would cost a thread-static
@@ -18,7 +18,6 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     private static readonly int s_poolSlot = Scheduler.AllocatePoolSlot();
 
     internal TStateMachine StateMachine = default!;
-    private StateMachineBox<TStateMachine, TResult>? _nextFree;
     private Coroutine? _foreignOwner;
     private int _foreignOwnerVersion;
     /// <summary>Created on the first foreign await (a parked coroutine's box carries one delegate, not two).</summary>
@@ -26,23 +25,14 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
 
     private StateMachineBox() { }
 
-    object? IPoolNode.NextFree
-    {
-        get => _nextFree;
-        set => _nextFree = (StateMachineBox<TStateMachine, TResult>?)value;
-    }
 
     internal static StateMachineBox<TStateMachine, TResult> Rent()
     {
         // Boxes are rented when a frame first suspends, which happens inside a drain (outside one, the await throws).
         Scheduler? scheduler = Scheduler.DrainingHere;
         if (scheduler is null) return new StateMachineBox<TStateMachine, TResult>();
-        ref object? head = ref scheduler.PoolHead(s_poolSlot);
-        StateMachineBox<TStateMachine, TResult>? box = Unsafe.As<StateMachineBox<TStateMachine, TResult>?>(head);
-        if (box is null) return new StateMachineBox<TStateMachine, TResult>();
-        head = box._nextFree;
-        box._nextFree = null;
-        return box;
+        return Unsafe.As<StateMachineBox<TStateMachine, TResult>?>(scheduler.PoolTake(s_poolSlot))
+               ?? new StateMachineBox<TStateMachine, TResult>();
     }
 
     protected override void Recycle()
@@ -52,9 +42,7 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
         // Results are read inside drains; one read elsewhere (a host reading a finished CoTask) just leaves the box to the GC.
         Scheduler? scheduler = Scheduler.DrainingHere;
         if (scheduler is null) return;
-        ref object? head = ref scheduler.PoolHead(s_poolSlot);
-        _nextFree = Unsafe.As<StateMachineBox<TStateMachine, TResult>?>(head);
-        head = this;
+        scheduler.PoolReturn(s_poolSlot, this);
     }
 
     // No ExecutionContext is captured here: the scheduler saves each coroutine's context when a step ends and restores it

@@ -8,18 +8,12 @@ namespace CoSched;
 /// Pooled in an unbounded free list per scheduler, like coroutine records, so opening a group allocates nothing in
 /// steady state. The body adapters are created once per record.
 /// </summary>
-internal sealed class TaskGroupCore<T> : TaskGroupCore, IPoolNode
+internal sealed class TaskGroupCore<T> : TaskGroupCore
 {
     /// <summary>This type's slot in each scheduler's pool table.</summary>
     private static readonly int s_poolSlot = Scheduler.AllocatePoolSlot();
 
-    private TaskGroupCore<T>? _nextFree;
 
-    object? IPoolNode.NextFree
-    {
-        get => _nextFree;
-        set => _nextFree = (TaskGroupCore<T>?)value;
-    }
     private Func<TaskGroup<T>, CoTask<T>>? _body;
     private Func<TaskGroup, CoTask>? _voidBody;
     private readonly Func<CoTask<T>> _runBody;
@@ -35,14 +29,7 @@ internal sealed class TaskGroupCore<T> : TaskGroupCore, IPoolNode
 
     internal static TaskGroupCore<T> Rent(Coroutine caller, string? name)
     {
-        ref object? head = ref caller.Scheduler.PoolHead(s_poolSlot);
-        TaskGroupCore<T>? g = Unsafe.As<TaskGroupCore<T>?>(head);
-        if (g is null) g = new TaskGroupCore<T>();
-        else
-        {
-            head = g._nextFree;
-            g._nextFree = null;
-        }
+        TaskGroupCore<T> g = Unsafe.As<TaskGroupCore<T>?>(caller.Scheduler.PoolTake(s_poolSlot)) ?? new TaskGroupCore<T>();
         g.Init(caller, name);
         return g;
     }
@@ -109,8 +96,6 @@ internal sealed class TaskGroupCore<T> : TaskGroupCore, IPoolNode
         _hasResult = false;
         _body = null;
         _voidBody = null;
-        ref object? head = ref Scheduler.PoolHead(s_poolSlot);
-        _nextFree = Unsafe.As<TaskGroupCore<T>?>(head);
-        head = this;
+        Scheduler.PoolReturn(s_poolSlot, this);
     }
 }
