@@ -10,17 +10,17 @@ namespace CoSched;
 /// (its wait site). It counts as an external wait from start until its completion is processed on the scheduler's
 /// thread, so blocked coroutines are idle, not deadlocked, meanwhile. A cancel cannot abandon the wait: it signals the
 /// work's token and the coroutine stays parked until the work has returned (so nothing the work uses is released under
-/// it), then throws <see cref="CancelledException"/>. Jobs are pooled per thread and result type.
+/// it), then throws <see cref="CancelledException"/>. Jobs are pooled per scheduler and result type (trimmed with
+/// the scheduler's other pools).
 /// </summary>
 internal sealed class BlockingJob<T> : IWaitSite
 {
-    [ThreadStatic] private static BlockingJob<T>? t_pool;
+    private static readonly int s_poolSlot = Scheduler.AllocatePoolSlot();
 
     private static readonly Action<BlockingJob<T>> s_execute = static job => job.Execute();
     private static readonly Action<object?> s_cancelSource = static cts => ((CancellationTokenSource)cts!).Cancel();
 
     private readonly Action _completeOnScheduler;
-    private BlockingJob<T>? _nextFree;
     private Delegate? _work;
     private CancellationToken _external;
     private CancellationTokenSource _cts = new();
@@ -34,9 +34,7 @@ internal sealed class BlockingJob<T> : IWaitSite
 
     internal static async CoTask<T> Run(Coroutine caller, Delegate work, CancellationToken cancellationToken)
     {
-        BlockingJob<T> job = t_pool ?? new BlockingJob<T>();
-        t_pool = job._nextFree;
-        job._nextFree = null;
+        BlockingJob<T> job = Unsafe.As<BlockingJob<T>?>(caller.Scheduler.PoolTake(s_poolSlot)) ?? new BlockingJob<T>();
         job.Start(caller, work, cancellationToken);
         return await new Awaiter(job, caller);
     }
@@ -107,10 +105,10 @@ internal sealed class BlockingJob<T> : IWaitSite
         _work = null;
         _external = default;
         _caller = null;
+        Scheduler scheduler = _scheduler!;
         _scheduler = null;
         if (!_cts.TryReset()) _cts = new CancellationTokenSource();
-        _nextFree = t_pool;
-        t_pool = this;
+        scheduler.PoolReturn(s_poolSlot, this); // on the scheduler's thread: the caller is reading its result
         return result;
     }
 
