@@ -18,10 +18,8 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     private static readonly int s_poolSlot = Scheduler.AllocatePoolSlot();
 
     internal TStateMachine StateMachine = default!;
-    private Coroutine? _foreignOwner;
-    private int _foreignOwnerVersion;
-    /// <summary>Created on the first foreign await (a parked coroutine's box carries one delegate, not two).</summary>
-    private Action? _foreignCompleted;
+    /// <summary>Created on the first foreign (.NET) await (see <see cref="ForeignCompletion"/>).</summary>
+    private ForeignCompletion? _foreign;
 
     private StateMachineBox() { }
 
@@ -38,7 +36,7 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     protected override void Recycle()
     {
         StateMachine = default!;
-        _foreignOwner = null;
+        _foreign?.Clear();
         // Results are read inside drains; one read elsewhere (a host reading a finished CoTask) just leaves the box to the GC.
         Scheduler? scheduler = Scheduler.DrainingHere;
         if (scheduler is null) return;
@@ -53,7 +51,7 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     internal void AwaitForeign<TAwaiter>(ref TAwaiter awaiter) where TAwaiter : ICriticalNotifyCompletion
     {
         SynchronizationContext? sc = BeginForeign();
-        try { awaiter.UnsafeOnCompleted(_foreignCompleted ??= OnForeignCompleted); }
+        try { awaiter.UnsafeOnCompleted(_foreign!.Completed); }
         finally { EndForeign(sc); }
     }
 
@@ -61,7 +59,7 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     internal void AwaitForeignSafe<TAwaiter>(ref TAwaiter awaiter) where TAwaiter : INotifyCompletion
     {
         SynchronizationContext? sc = BeginForeign();
-        try { awaiter.OnCompleted(_foreignCompleted ??= OnForeignCompleted); }
+        try { awaiter.OnCompleted(_foreign!.Completed); }
         finally { EndForeign(sc); }
     }
 
@@ -70,8 +68,7 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
         Coroutine co = Scheduler.CurrentCoroutineOrNull ?? throw new InvalidOperationException(
             "A CoTask method awaited a .NET awaitable outside any coroutine. CoTask methods run on a CoSched scheduler: " +
             "start them with scheduler.Spawn(...) or scheduler.RunAsyncMain(...).");
-        _foreignOwner = co;
-        _foreignOwnerVersion = co.Version;
+        (_foreign ??= new ForeignCompletion(this)).Arm(co);
         co.Scheduler.BeginForeignWait(co);
         // Our synchronization context would post the continuation to the inbox a second time; let it run anywhere.
         SynchronizationContext? sc = SynchronizationContext.Current;
@@ -82,12 +79,5 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
     private static void EndForeign(SynchronizationContext? sc)
     {
         if (sc is not null) SynchronizationContext.SetSynchronizationContext(sc);
-    }
-
-    private void OnForeignCompleted()
-    {
-        Coroutine co = _foreignOwner!;
-        _foreignOwner = null;
-        co.Scheduler.PostForeignResume(co, _foreignOwnerVersion, this);
     }
 }
