@@ -59,14 +59,30 @@ internal abstract class Coroutine : IWaitSite
     internal int SpawnLine;
     internal string? SpawnMember;
 
-    internal ExceptionDispatchInfo? Error;
+    /// <summary>The failure (or cancellation) the coroutine ended with; null while running or after success.</summary>
+    internal ExceptionDispatchInfo? Error
+    {
+        get => _extras?.Error;
+        set
+        {
+            if (value is not null) Extras.Error = value;
+            else if (_extras is not null) _extras.Error = null;
+        }
+    }
+
+    /// <summary>The rarely used part of the record, created on first use (see <see cref="CoroutineExtras"/>).</summary>
+    private CoroutineExtras? _extras;
+
+    /// <summary>The extras, created if needed (a join, a failure, a token request).</summary>
+    internal CoroutineExtras Extras => _extras ??= new CoroutineExtras();
+
+    /// <summary>The extras if any were ever needed, else null (readers that find nothing there need nothing).</summary>
+    internal CoroutineExtras? ExtrasOrNull => _extras;
+
     /// <summary>Set when a Wait() has read the outcome: the record may then be recycled.</summary>
     internal bool JoinConsumed;
     /// <summary>No handle was issued: recycle as soon as it ends.</summary>
     internal bool Background;
-    /// <summary>Joiners woken by the end that have not read the outcome yet.</summary>
-    internal int PendingJoinWakes;
-    internal WaitList Joiners;
     /// <summary>The group (or other owner) told when this coroutine ends; null for top-level coroutines.</summary>
     internal ICoroutineOwner? Owner;
 
@@ -78,7 +94,6 @@ internal abstract class Coroutine : IWaitSite
     internal Coroutine? WaitPrev;
     internal bool InWaitList;
 
-    private CancellationTokenSource? _cts;
 
     internal bool HasEnded => State >= CoroutineState.Done;
 
@@ -215,7 +230,7 @@ internal abstract class Coroutine : IWaitSite
             // cancel goes on; the scheduler throws it from handle.Cancel() or at the end of the drain.
             Scheduler.KeepCancelError(e);
         }
-        return _cts is not null;
+        return _extras?.Cts is not null;
     }
 
     /// <summary>
@@ -224,18 +239,18 @@ internal abstract class Coroutine : IWaitSite
     /// </summary>
     internal void CancelToken()
     {
-        try { _cts?.Cancel(); }
+        try { _extras?.Cts?.Cancel(); }
         catch (Exception e) { Scheduler.KeepCancelError(e); }
     }
 
     /// <summary>Whether a delivered cancel has yet to cancel the token (a group's second pass, after marking every child).</summary>
-    internal bool TokenCancelPending => _cts is { IsCancellationRequested: false } && Cancelled && ShieldDepth == 0;
+    internal bool TokenCancelPending => _extras?.Cts is { IsCancellationRequested: false } && Cancelled && ShieldDepth == 0;
 
     internal void EnterShield() => ShieldDepth++;
 
     internal void ExitShield()
     {
-        if (--ShieldDepth == 0 && Cancelled && _cts is not null) CancelToken();
+        if (--ShieldDepth == 0 && Cancelled && _extras?.Cts is not null) CancelToken();
     }
 
     /// <summary>Drops the spawn shield as the body starts.</summary>
@@ -246,12 +261,13 @@ internal abstract class Coroutine : IWaitSite
     {
         get
         {
-            if (_cts is null)
+            CoroutineExtras extras = Extras;
+            if (extras.Cts is null)
             {
-                _cts = new CancellationTokenSource();
-                if (Cancelled && ShieldDepth == 0) _cts.Cancel();
+                extras.Cts = new CancellationTokenSource();
+                if (Cancelled && ShieldDepth == 0) extras.Cts.Cancel();
             }
-            return _cts.Token;
+            return extras.Cts.Token;
         }
     }
 
@@ -284,7 +300,7 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Recycles the record once nothing can read it any more.</summary>
     internal void TryRecycle()
     {
-        if (!HasEnded || Queued || ReferenceEquals(Scheduler.CurrentCoroutine, this) || PendingJoinWakes != 0 || Joiners.Count != 0 || !(Background || JoinConsumed)) return;
+        if (!HasEnded || Queued || ReferenceEquals(Scheduler.CurrentCoroutine, this) || _extras is { PendingJoinWakes: not 0 } or { Joiners.Count: not 0 } || !(Background || JoinConsumed)) return;
         unchecked { Version++; }
         Cancelled = false;
         ShieldDepth = 0;
@@ -298,14 +314,14 @@ internal abstract class Coroutine : IWaitSite
         Error = null;
         JoinConsumed = false;
         Background = false;
-        if (_cts is not null && !_cts.TryReset()) _cts = null;
+        if (_extras?.Cts is { } cts && !cts.TryReset()) _extras.Cts = null;
         ReturnToPool();
     }
 
     bool IWaitSite.TryCancelWait(Coroutine waiter)
     {
         if (!waiter.InWaitList) return false;
-        Joiners.Remove(waiter);
+        _extras!.Joiners.Remove(waiter); // a waiter in the list means the extras exist
         return true;
     }
 

@@ -18,8 +18,6 @@ internal sealed class Coroutine<T> : Coroutine
     private int _bodyToken;
     private bool _isVoid;
     internal T Result = default!;
-    /// <summary>Created only if the body's task completes outside this coroutine's step (see <see cref="Coroutine.BodyCompletedAction"/>).</summary>
-    private Action? _onBodyCompleted;
 
     private Coroutine() { }
 
@@ -84,7 +82,7 @@ internal sealed class Coroutine<T> : Coroutine
         else FinishBody(new CoTask<T>(Unsafe.As<CoTaskSource<T>>(source!), _bodyToken));
     }
 
-    internal override Action BodyCompletedAction => _onBodyCompleted ??= OnBodyCompleted;
+    internal override Action BodyCompletedAction => Extras.BodyCompleted ??= OnBodyCompleted;
 
     private void FinishBody(CoTask t)
     {

@@ -45,7 +45,7 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
         if (ReferenceEquals(_target, _waiter))
             throw new InvalidOperationException("A coroutine cannot wait for itself to end.");
         _waiter.Park(continuation, _target);
-        _target.Joiners.Add(_waiter);
+        _target.Extras.Joiners.Add(_waiter);
     }
 
     /// <summary>Returns the target's result or rethrows its exception; throws <see cref="CancelledException"/> if the wait was cancelled.</summary>
@@ -56,7 +56,7 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
         Coroutine<T> target = _target;
         if (target.Version != _version)
             throw new InvalidOperationException("This coroutine's outcome was already consumed by another Wait().");
-        if (outcome == WaitOutcome.Signaled) target.PendingJoinWakes--;
+        if (outcome == WaitOutcome.Signaled) target.Extras.PendingJoinWakes--;
         target.JoinConsumed = true;
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = target.Error;
         T result = target.Result;
@@ -108,7 +108,7 @@ public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Joi
         if (ReferenceEquals(_target, _waiter))
             throw new InvalidOperationException("A coroutine cannot wait for itself to end.");
         _waiter.Park(continuation, _target);
-        _target.Joiners.Add(_waiter);
+        _target.Extras.Joiners.Add(_waiter);
     }
 
     /// <summary>Rethrows the target's exception, if any; throws <see cref="CancelledException"/> if the wait was cancelled.</summary>
@@ -119,7 +119,7 @@ public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Joi
         Coroutine target = _target;
         if (target.Version != _version)
             throw new InvalidOperationException("This coroutine's outcome was already consumed by another Wait().");
-        if (outcome == WaitOutcome.Signaled) target.PendingJoinWakes--;
+        if (outcome == WaitOutcome.Signaled) target.Extras.PendingJoinWakes--;
         target.JoinConsumed = true;
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = target.Error;
         target.TryRecycle();

@@ -457,10 +457,13 @@ public sealed partial class Scheduler
             moved.LiveIndex = index;
         }
         _live[last].Co = null;
-        while (co.Joiners.RemoveFirst() is { } joiner)
+        if (co.ExtrasOrNull is { } extras)
         {
-            co.PendingJoinWakes++;
-            Wake(joiner);
+            while (extras.Joiners.RemoveFirst() is { } joiner)
+            {
+                extras.PendingJoinWakes++;
+                Wake(joiner);
+            }
         }
         co.Owner?.OnChildEnded(co);
     }
