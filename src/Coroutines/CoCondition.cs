@@ -35,7 +35,13 @@ public sealed class CoCondition : IWaitSite
     /// <exception cref="CancelledException">The coroutine was cancelled before it was woken.</exception>
     /// <exception cref="InvalidOperationException">Awaited outside any coroutine.</exception>
     /// <exception cref="WrongThreadException">Called from a thread other than the scheduler's.</exception>
-    public ConditionWaitAwaitable Wait() => new(this, _scheduler.CurrentForAwait("CoCondition.Wait()"));
+    public ConditionWaitAwaitable Wait()
+    {
+        _scheduler.CurrentForAwait("CoCondition.Wait()"); // refuses a wrong thread or a caller outside any coroutine now
+        return new ConditionWaitAwaitable(this);
+    }
+
+    internal Scheduler Scheduler => _scheduler;
 
     /// <summary>Wakes the first waiter; returns false (and the signal is lost) when none waits.</summary>
     /// <exception cref="WrongThreadException">Called from a thread other than the scheduler's.</exception>

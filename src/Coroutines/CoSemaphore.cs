@@ -94,9 +94,15 @@ public sealed class CoSemaphore : IWaitSite
     /// <exception cref="CancelledException">The coroutine was cancelled before it got a permit (it holds none).</exception>
     /// <exception cref="InvalidOperationException">Awaited outside any coroutine.</exception>
     /// <exception cref="WrongThreadException">Called from a thread other than the scheduler's.</exception>
-    public SemaphoreAcquireAwaitable Acquire() => new(this, _scheduler.CurrentForAwait("CoSemaphore.Acquire()"));
+    public SemaphoreAcquireAwaitable Acquire() => AcquireFor("CoSemaphore.Acquire()");
 
-    internal SemaphoreAcquireAwaitable AcquireFor(string what) => new(this, _scheduler.CurrentForAwait(what));
+    internal SemaphoreAcquireAwaitable AcquireFor(string what)
+    {
+        _scheduler.CurrentForAwait(what); // refuses a wrong thread or a caller outside any coroutine now
+        return new SemaphoreAcquireAwaitable(this);
+    }
+
+    internal Scheduler Scheduler => _scheduler;
 
     /// <summary>Takes a free permit without waiting; false when none is free (always false while others wait).</summary>
     /// <exception cref="WrongThreadException">Called from a thread other than the scheduler's.</exception>

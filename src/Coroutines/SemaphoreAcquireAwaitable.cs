@@ -8,14 +8,12 @@ namespace CoSched;
 /// </summary>
 public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, ICoAwaiter<SemaphoreAcquireAwaitable>
 {
+    // Only the semaphore: the awaiting coroutine is the scheduler's current one (see ConditionWaitAwaitable).
     private readonly CoSemaphore _semaphore;
-    private readonly Coroutine _co;
 
-    internal SemaphoreAcquireAwaitable(CoSemaphore semaphore, Coroutine co)
-    {
-        _semaphore = semaphore;
-        _co = co;
-    }
+    internal SemaphoreAcquireAwaitable(CoSemaphore semaphore) => _semaphore = semaphore;
+
+    private Coroutine Current => _semaphore.Scheduler.CurrentForAwait("CoSemaphore.Acquire()");
 
     /// <summary>Gets the awaiter (itself).</summary>
     public SemaphoreAcquireAwaitable GetAwaiter() => this;
@@ -26,7 +24,7 @@ public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, IC
         get
         {
             if (_semaphore.TryTake()) return true;
-            _co.ThrowIfCancelled();
+            Current.ThrowIfCancelled();
             return false;
         }
     }
@@ -40,11 +38,11 @@ public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, IC
     void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
 
     /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
-    internal void ParkCo(object continuation) => _semaphore.Park(_co, continuation);
+    internal void ParkCo(object continuation) => _semaphore.Park(Current, continuation);
 
     /// <summary>Returns holding a permit; throws <see cref="CancelledException"/> if cancelled before the hand-off.</summary>
     public void GetResult()
     {
-        if (_co.EndWait() == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
+        if (Current.EndWait() == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
     }
 }
