@@ -109,9 +109,9 @@ internal abstract class CoTaskSource<T> : Resumable
             if (ReferenceEquals(co.Scheduler.CurrentCoroutine, co))
             {
                 if (!ReferenceEquals(ThreadContext.Get(co.Scheduler.Thread), ec)) ThreadContext.Restore(ec);
-                co.OnBodyCompleted();
+                co.OnBodyCompleted(this, Version);
             }
-            else co.ResumeLater(co.BodyCompletedAction, ec);
+            else co.ResumeLater(co.DeferBodyCompletion(this, Version), ec);
         }
         else if (ReferenceEquals(co.Scheduler.CurrentCoroutine, co))
         {

@@ -103,13 +103,14 @@ internal abstract class Coroutine : IWaitSite
     internal abstract void StartBody();
 
     /// <summary>Called (by <see cref="CoTaskSource{T}"/>) when the body's task completes: records the outcome and ends.</summary>
-    internal abstract void OnBodyCompleted();
+    internal abstract void OnBodyCompleted(object source, int token);
 
     /// <summary>
-    /// <see cref="OnBodyCompleted"/> as a delegate, created on first use: only needed when the body's task completes
-    /// outside this coroutine's own step and the end must be queued (records carry no delegate otherwise).
+    /// Keeps the completed body task (<paramref name="source"/>, <paramref name="token"/>) and returns the delegate that
+    /// ends the coroutine with it: used only when the body's task completes outside this coroutine's own step and the
+    /// end must be queued (records carry neither the task nor a delegate otherwise; both live in the extras).
     /// </summary>
-    internal abstract Action BodyCompletedAction { get; }
+    internal abstract Action DeferBodyCompletion(object source, int token);
 
     /// <summary>Clears the result and returns the record to its pool.</summary>
     protected abstract void ReturnToPool();

@@ -18,6 +18,8 @@ internal sealed class CoroutineExtras
     internal WaitList Joiners;
     /// <summary>Joiners woken by the end that have not read the outcome yet.</summary>
     internal int PendingJoinWakes;
-    /// <summary>See <see cref="Coroutine.BodyCompletedAction"/>.</summary>
+    /// <summary>See <see cref="Coroutine.DeferBodyCompletion"/>.</summary>
     internal Action? BodyCompleted;
+    internal object? DeferredBodySource;
+    internal int DeferredBodyToken;
 }

@@ -13,9 +13,6 @@ internal sealed class Coroutine<T> : Coroutine
     /// <summary>The body: a <c>Func&lt;CoTask&gt;</c> when <see cref="_isVoid"/>, else a <c>Func&lt;CoTask&lt;T&gt;&gt;</c>
     /// (one field instead of two: this record is most of a parked coroutine's memory).</summary>
     private object? _body;
-    /// <summary>The body's pending task source (CoTaskSource of VoidResult or of T) and its token, while it runs.</summary>
-    private object? _bodySource;
-    private int _bodyToken;
     private bool _isVoid;
     internal T Result = default!;
 
@@ -47,42 +44,44 @@ internal sealed class Coroutine<T> : Coroutine
             {
                 CoTask t = Unsafe.As<Func<CoTask>>(_body!)();
                 if (t.Source is null || t.Source.IsCompleted(t.Token)) FinishBody(t);
-                else
-                {
-                    _bodySource = t.Source;
-                    _bodyToken = t.Token;
-                    t.Source.OnBodyCompleted(t.Token, this);
-                }
+                else t.Source.OnBodyCompleted(t.Token, this);
             }
             else
             {
                 CoTask<T> t = Unsafe.As<Func<CoTask<T>>>(_body!)();
                 if (t.Source is null || t.Source.IsCompleted(t.Token)) FinishBody(t);
-                else
-                {
-                    _bodySource = t.Source;
-                    _bodyToken = t.Token;
-                    t.Source.OnBodyCompleted(t.Token, this);
-                }
+                else t.Source.OnBodyCompleted(t.Token, this);
             }
         }
         catch (Exception e)
         {
             // The body delegate itself threw (not an async method), or its task was misused.
-            _bodySource = null;
             if (!HasEnded) End(e);
         }
     }
 
-    internal override void OnBodyCompleted()
+    /// <summary>The body's task source hands itself over when it completes: the record does not keep it meanwhile.</summary>
+    internal override void OnBodyCompleted(object source, int token)
     {
-        object? source = _bodySource;
-        _bodySource = null;
-        if (_isVoid) FinishBody(new CoTask(Unsafe.As<CoTaskSource<VoidResult>>(source!), _bodyToken));
-        else FinishBody(new CoTask<T>(Unsafe.As<CoTaskSource<T>>(source!), _bodyToken));
+        if (_isVoid) FinishBody(new CoTask(Unsafe.As<CoTaskSource<VoidResult>>(source), token));
+        else FinishBody(new CoTask<T>(Unsafe.As<CoTaskSource<T>>(source), token));
     }
 
-    internal override Action BodyCompletedAction => Extras.BodyCompleted ??= OnBodyCompleted;
+    internal override Action DeferBodyCompletion(object source, int token)
+    {
+        CoroutineExtras extras = Extras;
+        extras.DeferredBodySource = source;
+        extras.DeferredBodyToken = token;
+        return extras.BodyCompleted ??= OnDeferredBodyCompleted;
+    }
+
+    private void OnDeferredBodyCompleted()
+    {
+        CoroutineExtras extras = Extras;
+        object source = extras.DeferredBodySource!;
+        extras.DeferredBodySource = null;
+        OnBodyCompleted(source, extras.DeferredBodyToken);
+    }
 
     private void FinishBody(CoTask t)
     {
