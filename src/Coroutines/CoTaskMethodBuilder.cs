@@ -8,17 +8,15 @@ namespace CoSched;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public struct CoTaskMethodBuilder
 {
+    // One field: the state-machine box once the method suspends, or a faulted source if it threw before suspending
+    // (exceptions allocate anyway). A second field for the error would cost 8 B in every boxed state machine.
     private CoTaskSource<VoidResult>? _box;
-    private Exception? _syncError;
 
     /// <summary>Creates a builder.</summary>
     public static CoTaskMethodBuilder Create() => default;
 
     /// <summary>The task the method returns.</summary>
-    public CoTask Task =>
-        _box is not null ? new CoTask(_box, _box.Version)
-        : _syncError is not null ? CoTask.FromException(_syncError)
-        : default;
+    public CoTask Task => _box is not null ? new CoTask(_box, _box.Version) : default;
 
     /// <summary>Runs the method up to its first suspension.</summary>
     public void Start<TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine =>
@@ -37,7 +35,7 @@ public struct CoTaskMethodBuilder
     public void SetException(Exception exception)
     {
         if (_box is not null) _box.SetException(exception);
-        else _syncError = exception;
+        else _box = new FaultedCoTaskSource<VoidResult>(exception);
     }
 
     /// <summary>Suspends on an awaiter.</summary>

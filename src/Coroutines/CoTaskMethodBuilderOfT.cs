@@ -8,18 +8,15 @@ namespace CoSched;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public struct CoTaskMethodBuilder<T>
 {
+    // The box once the method suspends, or a faulted source if it threw before (see CoTaskMethodBuilder).
     private CoTaskSource<T>? _box;
-    private Exception? _syncError;
     private T _result;
 
     /// <summary>Creates a builder.</summary>
     public static CoTaskMethodBuilder<T> Create() => default;
 
     /// <summary>The task the method returns.</summary>
-    public CoTask<T> Task =>
-        _box is not null ? new CoTask<T>(_box, _box.Version)
-        : _syncError is not null ? CoTask<T>.FromException(_syncError)
-        : new CoTask<T>(_result);
+    public CoTask<T> Task => _box is not null ? new CoTask<T>(_box, _box.Version) : new CoTask<T>(_result);
 
     /// <summary>Runs the method up to its first suspension.</summary>
     public void Start<TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine =>
@@ -39,7 +36,7 @@ public struct CoTaskMethodBuilder<T>
     public void SetException(Exception exception)
     {
         if (_box is not null) _box.SetException(exception);
-        else _syncError = exception;
+        else _box = new FaultedCoTaskSource<T>(exception);
     }
 
     /// <summary>Suspends on an awaiter.</summary>
