@@ -64,7 +64,16 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Set by <see cref="Park"/>, cleared by <see cref="EndWait"/>: tells an awaiter whether it really suspended.</summary>
     internal bool Parked;
 
-    internal string? Name;
+    /// <summary>The name given at spawn, if any (most coroutines have none: it lives in the extras).</summary>
+    internal string? Name
+    {
+        get => _extras?.Name;
+        set
+        {
+            if (value is not null) Extras.Name = value;
+            else if (_extras is not null) _extras.Name = null;
+        }
+    }
     internal string? SpawnFile;
     internal int SpawnLine;
     internal string? SpawnMember;
@@ -130,7 +139,7 @@ internal abstract class Coroutine : IWaitSite
         // Records are reused, usually by the same spawn site: writing only what changed skips GC write barriers, which
         // were the largest single cost of a spawn (these fields are deliberately not cleared on recycle).
         if (!ReferenceEquals(Scheduler, scheduler)) Scheduler = scheduler;
-        if (!ReferenceEquals(Name, name)) Name = name;
+        if (!ReferenceEquals(_extras?.Name, name)) Name = name;
         if (!ReferenceEquals(SpawnFile, file)) SpawnFile = file;
         SpawnLine = line;
         if (!ReferenceEquals(SpawnMember, member)) SpawnMember = member;

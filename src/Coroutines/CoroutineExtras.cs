@@ -12,6 +12,8 @@ namespace CoSched;
 /// </summary>
 internal sealed class CoroutineExtras
 {
+    /// <summary>The name given at spawn (see <see cref="Coroutine.Name"/>).</summary>
+    internal string? Name;
     internal ExceptionDispatchInfo? Error;
     internal CancellationTokenSource? Cts;
     /// <summary>Coroutines waiting in <c>handle.Wait()</c> for this one to end.</summary>
