@@ -109,12 +109,7 @@ public sealed partial class Scheduler
     internal static Coroutine? CurrentCoroutineOrNull
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get
-        {
-            Scheduler? s = s_lastDrainer;
-            if (s is not null && s._nestedDrains == 0 && s.IsDrainingOnThisThread()) return s.CurrentCoroutine;
-            return t_draining?.CurrentCoroutine;
-        }
+        get => DrainingHere?.CurrentCoroutine;
     }
 
     /// <summary>

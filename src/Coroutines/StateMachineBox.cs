@@ -6,7 +6,7 @@ namespace CoSched;
 
 /// <summary>
 /// Holds an async method's state machine once it first suspends, and is the <see cref="CoTaskSource{T}"/> its caller
-/// awaits. Boxes are pooled per scheduler and per state-machine type, in an unbounded free list (the BCL's pooling
+/// awaits. Boxes are pooled per scheduler and per state-machine type, in an unbounded pool (the BCL's pooling
 /// builder keeps too few boxes to help with 100k live children); the pool goes with its scheduler. The box is its own
 /// continuation (see <see cref="Resumable"/>): CoSched awaiters park the box itself, so it needs no MoveNext delegate.
 /// </summary>

@@ -302,7 +302,7 @@ internal abstract class TaskGroupCore : IWaitSite
         ReturnToPool(); // into its scheduler's pool, which is kept: a record stays with the scheduler that created it
     }
 
-    /// <summary>Clears the typed state and pushes the record onto its scheduler's free list.</summary>
+    /// <summary>Clears the typed state and returns the record to its scheduler's pool.</summary>
     protected abstract void ReturnToPool();
 
     /// <summary>Records the parked caller: the last child's end wakes it.</summary>

@@ -5,7 +5,7 @@ namespace CoSched;
 
 /// <summary>
 /// A task group record whose result is a <typeparamref name="T"/> (<see cref="VoidResult"/> for <see cref="TaskGroup"/>).
-/// Pooled in an unbounded free list per scheduler, like coroutine records, so opening a group allocates nothing in
+/// Pooled in an unbounded pool per scheduler, like coroutine records, so opening a group allocates nothing in
 /// steady state. The body adapters are created once per record.
 /// </summary>
 internal sealed class TaskGroupCore<T> : TaskGroupCore
