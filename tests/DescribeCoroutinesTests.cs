@@ -57,4 +57,38 @@ public class DescribeCoroutinesTests
         s.RunUntilIdle();
         Assert.Empty(s.DescribeCoroutines());
     }
+
+    [Fact]
+    public void A_group_childs_record_reused_elsewhere_is_listed_once_under_its_new_life()
+    {
+        // Group children are listed through their group, not the scheduler's table: a child that ended (its record
+        // recycled at once, being a background child) and whose record a top-level spawn then reused must appear once,
+        // as the new coroutine, and the group's live children must all still appear.
+        var s = new Scheduler();
+        var gate = new TestGate();
+        s.Spawn(async () =>
+        {
+            await Co.WithTaskGroup(async g =>
+            {
+                g.SpawnBackground(() => CoTask.CompletedTask, name: "quick");
+                g.Spawn(async () => await gate.Wait(), name: "slow");
+                await Co.Pause(); // "quick" ends in this round and its record goes back to the pool
+                s.Spawn(async () => await gate.Wait(), name: "reuser");
+                await gate.Wait();
+            }, name: "g");
+        }, name: "main");
+        s.RunUntilIdle();
+
+        CoroutineTree tree = s.DescribeCoroutines();
+        Assert.Equal(new[] { "main", "g", "slow", "reuser" }, tree.Select(c => c.Name));
+        Assert.Equal(new[] { "main", "reuser" }, tree.Roots.Select(r => r.Coroutine.Name));
+        DrainResult stuck = s.RunUntilIdle();
+        Assert.Equal(DrainStatus.Deadlock, stuck.Status);
+        Assert.Equal(4, stuck.Deadlock!.Coroutines.Count);
+
+        gate.Open();
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        Assert.Empty(s.DescribeCoroutines());
+        Assert.Equal(0, s.LiveCoroutines);
+    }
 }

@@ -105,7 +105,8 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>The group (or other owner) told when this coroutine ends; null for top-level coroutines.</summary>
     internal ICoroutineOwner? Owner;
 
-    /// <summary>Index in the scheduler's live-coroutine table (swap-removed on end).</summary>
+    /// <summary>Index in the scheduler's live-coroutine table (swap-removed on end); -1 for a task group's children
+    /// (their group lists them).</summary>
     internal int LiveIndex;
     /// <summary>Spawn order, for reports.</summary>
     internal long SpawnSequence;

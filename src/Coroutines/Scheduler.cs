@@ -41,9 +41,15 @@ public sealed partial class Scheduler
     private readonly ReadyQueue _ready = new();
     private readonly Inbox _inbox = new();
     private readonly SchedulerSynchronizationContext _syncContext;
-    // Live coroutines in a swap-remove table: one write barrier per spawn and per end (a linked list cost three).
+    // Live coroutines that no task group tracks, in a swap-remove table: one write barrier per spawn and per end (a
+    // linked list cost three). A group's children are already in their group's array; the open groups are listed in
+    // _groups instead (see LiveInSpawnOrder), which saved spawn_wait two write barriers per child.
     private LiveSlot[] _live = new LiveSlot[64];
+    private int _liveTableCount;
+    private GroupSlot[] _groups = new GroupSlot[8];
+    private int _groupCount;
     private long _spawnSequence;
+    /// <summary>Every live coroutine, in the table or in an open group.</summary>
     private int _liveCount;
     private Coroutine? _main;
     private int _externalWaits;
@@ -211,10 +217,14 @@ public sealed partial class Scheduler
         // Like Task.Run, a child starts in its spawner's ExecutionContext (AsyncLocal values flow to it).
         ExecutionContext? ec = ThreadContext.Get(_thread);
         if (!ReferenceEquals(co.SavedContext, ec)) co.SavedContext = ec;
-        if (_liveCount == _live.Length) Array.Resize(ref _live, _live.Length * 2);
-        _live[_liveCount].Co = co;
-        co.LiveIndex = _liveCount++;
-        if (_liveCount > _liveHighWater) _liveHighWater = _liveCount;
+        if (owner is GroupChildOwner) co.LiveIndex = -1; // its group lists it
+        else
+        {
+            if (_liveTableCount == _live.Length) Array.Resize(ref _live, _live.Length * 2);
+            _live[_liveTableCount].Co = co;
+            co.LiveIndex = _liveTableCount++;
+        }
+        if (++_liveCount > _liveHighWater) _liveHighWater = _liveCount;
         co.SpawnSequence = ++_spawnSequence;
         Wake(co);
         return co;
@@ -443,15 +453,19 @@ public sealed partial class Scheduler
 
     internal void OnCoroutineEnded(Coroutine co)
     {
-        int last = --_liveCount;
+        _liveCount--;
         int index = co.LiveIndex;
-        if (index != last)
+        if (index >= 0)
         {
-            Coroutine moved = _live[last].Co!;
-            _live[index].Co = moved;
-            moved.LiveIndex = index;
+            int last = --_liveTableCount;
+            if (index != last)
+            {
+                Coroutine moved = _live[last].Co!;
+                _live[index].Co = moved;
+                moved.LiveIndex = index;
+            }
+            _live[last].Co = null;
         }
-        _live[last].Co = null;
         if (co.ExtrasOrNull is { } extras)
         {
             while (extras.Joiners.RemoveFirst() is { } joiner)
@@ -566,6 +580,33 @@ public sealed partial class Scheduler
         public Coroutine? Co;
     }
 
+    private struct GroupSlot
+    {
+        public TaskGroupCore? Group;
+    }
+
+    /// <summary>Lists a group that has live children (from its first child's spawn until it closes).</summary>
+    internal void AddOpenGroup(TaskGroupCore group)
+    {
+        if (_groupCount == _groups.Length) Array.Resize(ref _groups, _groups.Length * 2);
+        _groups[_groupCount].Group = group;
+        group.OpenIndex = _groupCount++;
+    }
+
+    /// <summary>Removes a group whose last child has ended.</summary>
+    internal void RemoveOpenGroup(TaskGroupCore group)
+    {
+        int index = group.OpenIndex, last = --_groupCount;
+        if (index != last)
+        {
+            TaskGroupCore moved = _groups[last].Group!;
+            _groups[index].Group = moved;
+            moved.OpenIndex = index;
+        }
+        _groups[last].Group = null;
+        group.OpenIndex = -1;
+    }
+
     /// <summary>Reserves a slot in every scheduler's pool table for one pooled record type.</summary>
     internal static int AllocatePoolSlot() => Interlocked.Increment(ref s_poolSlots) - 1;
 
@@ -665,7 +706,8 @@ public sealed partial class Scheduler
     internal List<Coroutine> LiveInSpawnOrder()
     {
         var list = new List<Coroutine>(_liveCount);
-        for (int i = 0; i < _liveCount; i++) list.Add(_live[i].Co!);
+        for (int i = 0; i < _liveTableCount; i++) list.Add(_live[i].Co!);
+        for (int i = 0; i < _groupCount; i++) _groups[i].Group!.AddLiveChildren(list);
         list.Sort(static (a, b) => a.SpawnSequence.CompareTo(b.SpawnSequence));
         return list;
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.ExceptionServices;
 
 namespace CoSched;
@@ -75,6 +76,19 @@ internal abstract class TaskGroupCore : IWaitSite
 
     internal int LiveChildren => _live;
 
+    /// <summary>This group's slot in its scheduler's list of open groups while it has live children, else -1.</summary>
+    internal int OpenIndex = -1;
+
+    /// <summary>Adds the children that have not ended (diagnostics: their records are not in the scheduler's table).</summary>
+    internal void AddLiveChildren(List<Coroutine> list)
+    {
+        for (int i = 0; i < _childCount; i++)
+        {
+            Child c = _children[i];
+            if (c.Co.Version == c.Version && !c.Co.HasEnded) list.Add(c.Co);
+        }
+    }
+
     /// <summary>Entries in the children array (live, ended-unconsumed, and stale ones not yet compacted away). For tests.</summary>
     internal int TrackedChildren => _childCount;
 
@@ -116,7 +130,7 @@ internal abstract class TaskGroupCore : IWaitSite
 
     private void Added(Coroutine co, bool noWait)
     {
-        _live++;
+        if (_live++ == 0) Scheduler.AddOpenGroup(this); // the scheduler finds this group's children through it
         if (!noWait) _waitedFor++;
         if (_childCount == _children.Length) MakeRoom();
         ref Child c = ref _children[_childCount++];
@@ -158,6 +172,7 @@ internal abstract class TaskGroupCore : IWaitSite
         if (_live == 0)
         {
             _closed = true;
+            Scheduler.RemoveOpenGroup(this);
             if (_waiter is { } w)
             {
                 _waiter = null;
