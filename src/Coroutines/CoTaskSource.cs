@@ -15,8 +15,12 @@ internal abstract class CoTaskSource<T> : Resumable
 {
     /// <summary>Bumped each time the result is consumed; a CoTask holding an older value is stale.</summary>
     internal int Version;
+    // _continuation and _awaiter are left behind after a completion (_awaited says whether they are current): pooled
+    // sources and records are reused in pairs (a spawn site's body box and its record come off their LIFO pools
+    // together), so the next registration usually finds the same references and skips two GC write barriers.
     private object? _continuation;
     private Coroutine? _awaiter;
+    private bool _awaited;
     /// <summary>
     /// Until completion, the awaiter's ExecutionContext (null: the default one); from completion until the result is
     /// read, the error (null: success). One field for two values that are never needed at once: 8 B less in every
@@ -46,13 +50,14 @@ internal abstract class CoTaskSource<T> : Resumable
     internal void OnCompleted(object continuation, int token, Coroutine? co)
     {
         CheckToken(token);
-        if (_continuation is not null)
+        if (_awaited)
             throw new InvalidOperationException("This CoTask is already being awaited. A CoTask can be awaited only once; " +
                                                 "store its result, or use AsTask() to share it.");
-        _awaiter = co;
+        _awaited = true;
+        if (!ReferenceEquals(_awaiter, co)) _awaiter = co;
         // As with Task: the awaiting frame resumes in the context it awaited in, not in what the callee left behind.
         System.Threading.ExecutionContext? ec = co is not null ? ThreadContext.Get(co.Scheduler.Thread) : null;
-        _continuation = continuation;
+        if (!ReferenceEquals(_continuation, continuation)) _continuation = continuation;
         if (_completed) Signal(ec); // completed between IsCompleted and OnCompleted (not possible single-threaded, but cheap)
         else if (ec is not null) _contextOrError = ec;
     }
@@ -108,11 +113,12 @@ internal abstract class CoTaskSource<T> : Resumable
 
     private void Signal(System.Threading.ExecutionContext? ec)
     {
-        object? c = _continuation;
-        if (c is null) return;
-        _continuation = null;
+        if (!_awaited) return;
+        _awaited = false;
+        object c = _continuation!;
         Coroutine? co = _awaiter;
-        _awaiter = null;
+        // A delegate from outside (a .NET awaiter of this CoTask) may hold anything: do not keep it alive in the pool.
+        if (c.GetType() == typeof(Action) && !ReferenceEquals(c, BodyCompletionMarker.Instance)) _continuation = null;
         if (co is null)
         {
             Run(c);

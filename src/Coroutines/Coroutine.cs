@@ -331,7 +331,10 @@ internal abstract class Coroutine : IWaitSite
         Cancelled = false;
         ShieldDepth = 0;
         Queued = false;
-        Continuation = null;
+        // Continuation is kept: records and their body's state-machine box come off their pools in pairs, so the
+        // next park usually stores the same box and skips the write (and its GC write barrier). Only Waiting makes it live.
+        // A delegate (from a .NET frame or a deferred end) is dropped: it may hold user state.
+        if (Continuation is Action) Continuation = null;
         Waiting = false;
         Site = null;
         _site = null; // a pooled record keeps no primitive reachable
