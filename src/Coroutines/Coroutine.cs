@@ -110,8 +110,8 @@ internal abstract class Coroutine : IWaitSite
     internal int LiveIndex;
     /// <summary>Spawn order, for reports.</summary>
     internal long SpawnSequence;
-    internal Coroutine? WaitNext;
-    internal Coroutine? WaitPrev;
+    /// <summary>The slot in the <see cref="WaitList"/> it waits in, while <see cref="InWaitList"/>.</summary>
+    internal int WaitIndex;
     internal bool InWaitList;
 
 
