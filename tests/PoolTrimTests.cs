@@ -51,6 +51,33 @@ public class PoolTrimTests
     }
 
     [Fact]
+    public void After_two_trims_the_bursts_records_are_garbage()
+    {
+        // Nothing may keep trimmed records reachable: not the pools, and not the stale slots the ready queue leaves
+        // behind (it skips rewriting a slot that already holds the coroutine being queued).
+        const int Burst = 20_000;
+        var s = new Scheduler();
+        Func<CoTask> body = PauseOnce;
+        s.SpawnBackground(body);
+        s.RunUntilIdle();
+        FullCollection();
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        for (int i = 0; i < Burst; i++) s.SpawnBackground(body);
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        long held = GC.GetTotalMemory(forceFullCollection: true) - before;
+        Assert.True(held > Burst * 100L, $"the burst's pooled records and boxes should hold > 100 B each, held {held} B");
+
+        FullCollection();
+        s.RunUntilIdle(); // first trim: keeps room for the burst (the peak of its window)
+        FullCollection();
+        s.RunUntilIdle(); // second trim: down to the floor
+        long left = GC.GetTotalMemory(forceFullCollection: true) - before;
+        // What may stay: the grown ready-queue and pool arrays (8 B per slot), not the records (> 100 B each).
+        Assert.True(left < Burst * 40L, $"{left} B still held after two trims (the burst held {held} B)");
+        GC.KeepAlive(s);
+    }
+
+    [Fact]
     public void Without_a_full_collection_nothing_is_trimmed()
     {
         var s = new Scheduler();

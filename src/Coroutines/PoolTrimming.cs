@@ -52,6 +52,7 @@ public sealed partial class Scheduler
         // Twice the peak: a coroutine may hold more than one suspended frame, each frame type its own pool.
         int keep = Math.Max(2 * _liveHighWater, MinPooledPerType);
         _liveHighWater = _liveCount;
+        _ready.ClearStale();
         for (int slot = 0; slot < _pools.Length; slot++)
         {
             ref PoolSlot pool = ref _pools[slot];

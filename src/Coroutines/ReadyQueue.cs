@@ -23,7 +23,11 @@ internal sealed class ReadyQueue
     public void Enqueue(Coroutine co)
     {
         if (_count == _items.Length) Grow();
-        _items[(_head + _count) & (_items.Length - 1)].Co = co;
+        // A dequeued slot keeps its coroutine (see Dequeue): a loop of one or two coroutines finds itself in the slot it
+        // is queued into again and skips the write and its GC write barrier (2 ns of a 40 ns ping-pong round once the
+        // records live in gen 2, where long-lived schedulers keep them).
+        ref Slot slot = ref _items[(_head + _count) & (_items.Length - 1)];
+        if (!ReferenceEquals(slot.Co, co)) slot.Co = co;
         _count++;
     }
 
@@ -31,11 +35,20 @@ internal sealed class ReadyQueue
     {
         int head = _head;
         ref Slot slot = ref _items[head];
-        Coroutine co = slot.Co!;
-        slot.Co = null;
+        Coroutine co = slot.Co!; // left in place: stale until overwritten, or cleared by ClearStale
         _head = (head + 1) & (_items.Length - 1);
         _count--;
         return co;
+    }
+
+    /// <summary>
+    /// Clears the slots outside the queued window, so stale references keep no record alive once the pools let it go
+    /// (called when the scheduler trims its pools).
+    /// </summary>
+    public void ClearStale()
+    {
+        int mask = _items.Length - 1;
+        for (int i = _count; i < _items.Length; i++) _items[(_head + i) & mask].Co = null;
     }
 
     private void Grow()

@@ -11,8 +11,7 @@ namespace CoSched;
 /// (the previous design) cost four per wait and wake with others queued (two links, the tail, the head); this costs two
 /// (the ring slot, then the promotion to the oldest). The oldest waiter sits in a field because the common case is one
 /// waiter at a time (a condition ping-pong), where a ring's extra array hop measured 1.4 ns per round; that field, and
-/// the ring restarting at slot 0 whenever it empties, usually receive the same reference again and skip the write.
-/// Slots outside the live window keep stale references (pooled records, which the scheduler keeps anyway).
+/// usually receives the same reference again and skips the write (it is the one stale reference kept: a record).
 /// </remarks>
 internal struct WaitList
 {
@@ -59,8 +58,7 @@ internal struct WaitList
             used = _used;
         }
         int index = (_head + used) & (slots.Length - 1);
-        ref Slot slot = ref slots[index];
-        if (!ReferenceEquals(slot.Co, co)) slot.Co = co;
+        slots[index].Co = co;
         _used = used + 1;
         co.WaitIndex = index;
         Count++;
@@ -87,20 +85,22 @@ internal struct WaitList
             return;
         }
         Count--;
+        _slots![index].Co = null; // a hole, unless it was the head: skipped when it reaches the head, squeezed out when the ring fills
         if (index == _head) DropRingHead();
-        else _slots![index].Co = null; // a hole: skipped when it reaches the head, squeezed out when the ring fills
     }
 
     /// <summary>The oldest left: the ring's head (never a hole) becomes the oldest.</summary>
     private void PromoteNext()
     {
-        Coroutine next = _slots![_head].Co!;
+        ref Slot slot = ref _slots![_head];
+        Coroutine next = slot.Co!;
+        slot.Co = null; // the ring keeps no stale references: a freed slot is null (a constant store, no write barrier)
         _first = next;
         next.WaitIndex = -1;
         DropRingHead();
     }
 
-    /// <summary>Drops the ring's head slot and any holes after it; restarts at slot 0 when the ring is empty.</summary>
+    /// <summary>Moves past the ring's (already cleared) head slot and any holes after it; restarts at slot 0 when empty.</summary>
     private void DropRingHead()
     {
         if (Count <= 1)
