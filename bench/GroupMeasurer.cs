@@ -5,21 +5,25 @@ using System.Diagnostics;
 namespace CoSched.Bench;
 
 /// <summary>
-/// Measures the rows of one scenario (the baseline and every backend) together: each row is warmed up by time (JIT
-/// tiering makes short warm-ups read 3-10x slow), then the measurement time is cut into slices interleaved across the
-/// rows, so a burst of load from another process on this shared machine hits the baseline and the CoSched rows alike.
+/// Measures the rows of one scenario (the baseline and every backend) together: the rows are warmed up by time (JIT
+/// tiering makes short warm-ups read 3-10x slow) in passes interleaved across them, then the measurement time is cut
+/// into slices interleaved the same way, so a burst of load from another process on this shared machine hits the
+/// baseline and the CoSched rows alike.
 /// </summary>
 internal static class GroupMeasurer
 {
     /// <summary>Each row's measurement time is split into this many slices, interleaved with the other rows of its group.</summary>
     internal const int Slices = 5;
 
+    /// <summary>Warm-up passes over the rows of a scenario (see <see cref="Measure"/>).</summary>
+    private const int WarmupPasses = 5;
+
     /// <summary>A slice that allocated more than this is followed by a full collection.</summary>
     private const long CollectAfterBytes = 64 * 1024;
 
     /// <param name="scenarios">The whole catalog.</param>
     /// <param name="rows">Catalog indices of the group's rows.</param>
-    /// <param name="warmup">Warm-up time per row.</param>
+    /// <param name="warmup">Warm-up time per row (raised so that the scenario's rows get at least twice that together).</param>
     /// <param name="measure">Measurement time per row (all slices together).</param>
     /// <param name="firstStep">Progress number of the group's first row.</param>
     /// <param name="steps">Progress total.</param>
@@ -32,8 +36,15 @@ internal static class GroupMeasurer
             Scenario s = scenarios[rows[k]];
             Console.Error.WriteLine($"[{firstStep + k}/{steps}] {s.Name} / {s.Backend}: warm-up");
             s.Setup();
-            RunFor(s, warmup);
             stats[k] = new RowStats();
+        }
+        // Warm-up in passes interleaved across the rows, like the measurement: each row gets `warmup`, and the scenario
+        // at least twice that in all (1 s with the default 0.5 s: JIT tiering needs wall time as well as calls, it
+        // compiles in the background after a delay). Interleaving lets each row's tier-up proceed while the others run.
+        TimeSpan perRow = TimeSpan.FromTicks(Math.Max(warmup.Ticks, 2 * warmup.Ticks / rows.Count));
+        for (int pass = 0; pass < WarmupPasses; pass++)
+        {
+            for (int k = 0; k < rows.Count; k++) RunFor(scenarios[rows[k]], perRow / WarmupPasses);
         }
         // A full collection after the warm-ups and after any slice that allocated leaves no row paying for the garbage
         // of the row before it. The non-allocating rows skip it: with a million pooled records alive, a full

@@ -8,8 +8,8 @@ namespace CoSched.Bench;
 /// <summary>
 /// `dotnet run -c Release --project bench` prints the quick scenario table (the main job).
 /// `-- --bdn [BenchmarkDotNet args, e.g. --filter *Pause* --job short]` runs the BenchmarkDotNet suite instead.
-/// `-- --quick-seconds W M` sets warm-up and measurement seconds per row (defaults 1.0 and 0.5: the whole table stays
-/// well under 90 s). `-- --only TEXT` keeps the rows whose scenario or backend contains TEXT. `-- --in-process` runs
+/// `-- --quick-seconds W M` sets warm-up and measurement seconds per row (defaults 0.5 and 0.5; a scenario's rows are
+/// warmed up in interleaved passes and get at least twice W together, 1 s by default; the whole table stays under 90 s). `-- --only TEXT` keeps the rows whose scenario or backend contains TEXT. `-- --in-process` runs
 /// every row in this process instead of one child process per scenario (for a profiler; later rows then inherit the
 /// JIT's profile of earlier ones).
 /// </summary>
@@ -27,7 +27,7 @@ internal static class Program
         if (args.Length > 0 && args[0] == ChildRun.RowsOption) return ChildRun.RunRows(args, scenarios);
         if (args.Length > 0 && args[0] == ChildRun.ProbeOption) return ChildRun.RunProbe(args, probes);
 
-        double warmup = 1.0, measure = 0.5;
+        double warmup = 0.5, measure = 0.5;
         string? only = null;
         bool isolate = true;
         for (int i = 0; i < args.Length; i++)

@@ -15,8 +15,8 @@ namespace CoSched.Bench;
 /// </summary>
 internal static class QuickTable
 {
-    private const string RowFormat = "| {0,-26} | {1,-30} | {2,10} | {3,10} | {4,8} | {5,9} | {6,-22} |";
-    private const string MemoryFormat = "| {0,-26} | {1,-30} | {2,10} | {3,9} | {4,-17} | {5,-44} |";
+    private const string RowFormat = "| {0,-26} | {1,-34} | {2,10} | {3,10} | {4,8} | {5,9} | {6,-22} |";
+    private const string MemoryFormat = "| {0,-26} | {1,-34} | {2,10} | {3,9} | {4,-17} | {5,-44} |";
 
     /// <summary>Waiters parked by each memory probe (the issue's 10^6).</summary>
     internal const int ParkedCount = 1_000_000;
@@ -78,14 +78,14 @@ internal static class QuickTable
         Console.WriteLine();
         Console.WriteLine($"CoSched scenario table — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
                           $".NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-        Console.WriteLine($"Stopwatch, {warmup.TotalSeconds:F1} s warm-up + {measure.TotalSeconds:F1} s per row in {GroupMeasurer.Slices} slices interleaved " +
+        Console.WriteLine($"Stopwatch, {warmup.TotalSeconds:F1} s warm-up per row (>= {2 * warmup.TotalSeconds:F1} s per scenario) + {measure.TotalSeconds:F1} s per row, both in passes interleaved " +
                           $"with the other rows of the scenario{(isolate ? ", one process per scenario" : ", all in one process")}. ns/op = the median run " +
                           "(robust to other processes on a shared machine); mean = total time / operations, GC pauses included");
         Console.WriteLine("(a mean far above the median: the row was disturbed, or it allocates and pays for GCs). B/op = mean allocated.");
         Console.WriteLine("ratio = baseline ns/op / row ns/op (higher is faster); target = the issue's ns/op, met only with < 0.5 B/op.");
         Console.WriteLine();
         Console.WriteLine(Format(RowFormat, "scenario", "backend", "ns/op", "mean ns/op", "B/op", "ratio", "target"));
-        Console.WriteLine("|" + new string('-', 28) + "|" + new string('-', 32) + "|" + new string('-', 11) + ":|" + new string('-', 11) + ":|" +
+        Console.WriteLine("|" + new string('-', 28) + "|" + new string('-', 36) + "|" + new string('-', 11) + ":|" + new string('-', 11) + ":|" +
                           new string('-', 9) + ":|" + new string('-', 10) + ":|" + new string('-', 24) + "|");
         foreach (var group in rows.GroupBy(r => r.S.Name))
         {
@@ -112,7 +112,7 @@ internal static class QuickTable
                           "ratio = baseline bytes / row bytes.");
         Console.WriteLine();
         Console.WriteLine(Format(MemoryFormat, "scenario", "backend", "B/waiter", "ratio", "target", "split"));
-        Console.WriteLine("|" + new string('-', 28) + "|" + new string('-', 32) + "|" + new string('-', 11) + ":|" +
+        Console.WriteLine("|" + new string('-', 28) + "|" + new string('-', 36) + "|" + new string('-', 11) + ":|" +
                           new string('-', 10) + ":|" + new string('-', 19) + "|" + new string('-', 46) + "|");
         foreach (var group in memory.GroupBy(m => m.P.Name))
         {

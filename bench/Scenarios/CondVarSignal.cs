@@ -8,40 +8,24 @@ namespace CoSched.Bench;
 /// cond_var_signal (reference): a consumer does n x (wait, count++), a producer n x (pause, signal). Each signal finds
 /// the consumer waiting (it parked in the round before), so none is lost. One operation is one signal received.
 /// </summary>
-public sealed class CondVarSignalCoSched : Scenario
+public sealed class CondVarSignalCoSched : CoSchedScenario
 {
     internal const int Signals = 10_000;
-    private readonly Func<CoTask> _consumer;
-    private readonly Func<CoTask> _producer;
-    private Scheduler _scheduler = null!;
+    private readonly Func<CoTask>[] _workers;
     private CoCondition _condition = null!;
     private int _count;
 
-    public CondVarSignalCoSched()
-    {
-        _consumer = Consumer;
-        _producer = Producer;
-    }
+    public CondVarSignalCoSched() => _workers = [Consumer, Producer];
 
     public override string Name => "cond_var signal";
-    public override string Backend => "CoSched scheduler-only";
     public override int Operations => Signals;
     public override string Unit => "signal";
 
-    public override void Setup()
-    {
-        _scheduler = new Scheduler();
-        _condition = new CoCondition(_scheduler);
-    }
-
-    public override void Run()
-    {
-        _count = 0;
-        _scheduler.SpawnBackground(_consumer);
-        _scheduler.SpawnBackground(_producer);
-        Drain.ToCompletion(_scheduler);
-        Drain.Check(_count, Signals, "signals received");
-    }
+    protected internal override Func<CoTask>[] Workers => _workers;
+    protected internal override void Bind(Scheduler scheduler) => _condition = new CoCondition(scheduler);
+    protected internal override void BeforeRun() => _count = 0;
+    protected internal override void Check() => Drain.Check(_count, Signals, "signals received");
+    protected internal override CoSchedScenario Fresh() => new CondVarSignalCoSched();
 
     private async CoTask Consumer()
     {
@@ -120,43 +104,32 @@ public sealed class CondVarSignalSlim : Scenario
 /// cond_var ping-pong: two coroutines hand a turn back and forth over two CoConditions (A waits on ping and signals
 /// pong; B signals ping and waits on pong). One operation is one round trip.
 /// </summary>
-public sealed class CondVarPingPongCoSched : Scenario
+public sealed class CondVarPingPongCoSched : CoSchedScenario
 {
     internal const int Rounds = 10_000;
-    private readonly Func<CoTask> _a;
-    private readonly Func<CoTask> _b;
-    private Scheduler _scheduler = null!;
+    private readonly Func<CoTask>[] _workers;
     private CoCondition _ping = null!;
     private CoCondition _pong = null!;
     private int _rounds;
 
-    public CondVarPingPongCoSched()
-    {
-        _a = A;
-        _b = B;
-    }
+    public CondVarPingPongCoSched() => _workers = [A, B];
 
     public override string Name => "cond_var ping-pong";
-    public override string Backend => "CoSched scheduler-only";
     public override int Operations => Rounds;
     public override string Unit => "round";
     public override double? TargetNs => 40;
 
-    public override void Setup()
+    protected internal override Func<CoTask>[] Workers => _workers;
+
+    protected internal override void Bind(Scheduler scheduler)
     {
-        _scheduler = new Scheduler();
-        _ping = new CoCondition(_scheduler);
-        _pong = new CoCondition(_scheduler);
+        _ping = new CoCondition(scheduler);
+        _pong = new CoCondition(scheduler);
     }
 
-    public override void Run()
-    {
-        _rounds = 0;
-        _scheduler.SpawnBackground(_a);
-        _scheduler.SpawnBackground(_b);
-        Drain.ToCompletion(_scheduler);
-        Drain.Check(_rounds, Rounds, "rounds");
-    }
+    protected internal override void BeforeRun() => _rounds = 0;
+    protected internal override void Check() => Drain.Check(_rounds, Rounds, "rounds");
+    protected internal override CoSchedScenario Fresh() => new CondVarPingPongCoSched();
 
     private async CoTask A()
     {

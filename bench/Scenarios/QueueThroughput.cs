@@ -34,13 +34,11 @@ internal static class QueueVariants
 
 /// <summary>aqueue_throughput on CoSched: <see cref="CoQueue{T}"/> Unbounded or Blocking(64), producers and a consumer
 /// spawned as background coroutines and drained scheduler-only.</summary>
-public sealed class QueueThroughputCoSched : Scenario
+public sealed class QueueThroughputCoSched : CoSchedScenario
 {
     private readonly QueueVariant _variant;
     private readonly int _producers;
-    private readonly Func<CoTask> _produce;
-    private readonly Func<CoTask> _consume;
-    private Scheduler _scheduler = null!;
+    private readonly Func<CoTask>[] _workers;
     private CoQueue<int> _queue = null!;
     private int _received;
 
@@ -51,33 +49,28 @@ public sealed class QueueThroughputCoSched : Scenario
     {
         _variant = variant;
         _producers = QueueVariants.Producers(variant);
-        _produce = Produce;
-        _consume = Consume;
+        // The producers, then the consumer.
+        _workers = new Func<CoTask>[_producers + 1];
+        for (int i = 0; i < _producers; i++) _workers[i] = Produce;
+        _workers[_producers] = Consume;
     }
 
     public override string Name => QueueVariants.Name(_variant);
-    public override string Backend => "CoSched scheduler-only";
     public override int Operations => QueueVariants.Items;
     public override string Unit => "item";
     public override double? TargetNs => _variant == QueueVariant.BoundedFanIn ? null : 8;
 
-    public override void Setup()
-    {
-        _scheduler = new Scheduler();
-        // Reused across runs, like the channel of the baseline: an unbounded ring grows once and is then reused.
-        _queue = _variant == QueueVariant.Unbounded
-            ? CoQueue<int>.Unbounded(_scheduler)
-            : CoQueue<int>.Blocking(QueueVariants.Capacity, _scheduler);
-    }
+    protected internal override Func<CoTask>[] Workers => _workers;
 
-    public override void Run()
-    {
-        _received = 0;
-        for (int i = 0; i < _producers; i++) _scheduler.SpawnBackground(_produce);
-        _scheduler.SpawnBackground(_consume);
-        Drain.ToCompletion(_scheduler);
-        Drain.Check(_received, QueueVariants.Items, "items received");
-    }
+    // Reused across runs, like the channel of the baseline: an unbounded ring grows once and is then reused.
+    protected internal override void Bind(Scheduler scheduler) =>
+        _queue = _variant == QueueVariant.Unbounded
+            ? CoQueue<int>.Unbounded(scheduler)
+            : CoQueue<int>.Blocking(QueueVariants.Capacity, scheduler);
+
+    protected internal override void BeforeRun() => _received = 0;
+    protected internal override void Check() => Drain.Check(_received, QueueVariants.Items, "items received");
+    protected internal override CoSchedScenario Fresh() => new QueueThroughputCoSched(_variant);
 
     private async CoTask Produce()
     {

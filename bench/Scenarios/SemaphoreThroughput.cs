@@ -8,35 +8,25 @@ namespace CoSched.Bench;
 /// semaphore_throughput (reference): Semaphore(1), 2 coroutines each do n acquire/release. One operation is one
 /// acquire + release. Nobody ever waits: the first coroutine runs its n cycles in one step, then the second.
 /// </summary>
-public sealed class SemaphoreUncontendedCoSched : Scenario
+public sealed class SemaphoreUncontendedCoSched : CoSchedScenario
 {
     internal const int PerWorker = 10_000;
-    internal const int Workers = 2;
-    private readonly Func<CoTask> _worker;
-    private Scheduler _scheduler = null!;
+    internal const int WorkerCount = 2;
+    private readonly Func<CoTask>[] _workers;
     private CoSemaphore _semaphore = null!;
     private int _cycles;
 
-    public SemaphoreUncontendedCoSched() => _worker = Worker;
+    public SemaphoreUncontendedCoSched() => _workers = [Worker, Worker];
 
     public override string Name => "semaphore(1) 2 co";
-    public override string Backend => "CoSched scheduler-only";
-    public override int Operations => PerWorker * Workers;
+    public override int Operations => PerWorker * WorkerCount;
     public override string Unit => "acq+rel";
 
-    public override void Setup()
-    {
-        _scheduler = new Scheduler();
-        _semaphore = new CoSemaphore(_scheduler, 1);
-    }
-
-    public override void Run()
-    {
-        _cycles = 0;
-        for (int i = 0; i < Workers; i++) _scheduler.SpawnBackground(_worker);
-        Drain.ToCompletion(_scheduler);
-        Drain.Check(_cycles, Operations, "cycles");
-    }
+    protected internal override Func<CoTask>[] Workers => _workers;
+    protected internal override void Bind(Scheduler scheduler) => _semaphore = new CoSemaphore(scheduler, 1);
+    protected internal override void BeforeRun() => _cycles = 0;
+    protected internal override void Check() => Drain.Check(_cycles, Operations, "cycles");
+    protected internal override CoSchedScenario Fresh() => new SemaphoreUncontendedCoSched();
 
     private async CoTask Worker()
     {
@@ -54,7 +44,7 @@ public sealed class SemaphoreUncontendedCoSched : Scenario
 public sealed class SemaphoreUncontendedSlim : Scenario
 {
     private const int PerWorker = SemaphoreUncontendedCoSched.PerWorker;
-    private const int Workers = SemaphoreUncontendedCoSched.Workers;
+    private const int Workers = SemaphoreUncontendedCoSched.WorkerCount;
     private readonly SingleThreadContext _context = new();
     private readonly SemaphoreSlim _semaphore = new(1, 1);
     private readonly Task[] _tasks = new Task[Workers];
@@ -97,42 +87,37 @@ public sealed class SemaphoreUncontendedSlim : Scenario
 /// semaphore_throughput (contended): 8 coroutines share Semaphore(2); each cycle is acquire, pause, release, so
 /// six coroutines are always queued on the semaphore. One operation is one cycle.
 /// </summary>
-public sealed class SemaphoreContendedCoSched : Scenario
+public sealed class SemaphoreContendedCoSched : CoSchedScenario
 {
     internal const int Cycles = 10_000;
-    internal const int Workers = 8;
+    internal const int WorkerCount = 8;
     internal const int Permits = 2;
-    private readonly Func<CoTask> _worker;
-    private Scheduler _scheduler = null!;
+    private readonly Func<CoTask>[] _workers;
     private CoSemaphore _semaphore = null!;
     private int _cycles;
 
-    public SemaphoreContendedCoSched() => _worker = Worker;
+    public SemaphoreContendedCoSched()
+    {
+        _workers = new Func<CoTask>[WorkerCount];
+        Func<CoTask> worker = Worker;
+        for (int i = 0; i < WorkerCount; i++) _workers[i] = worker;
+    }
 
     public override string Name => "semaphore(2) 8 co";
-    public override string Backend => "CoSched scheduler-only";
     public override int Operations => Cycles;
     public override string Unit => "cycle";
     public override double? TargetNs => 25;
 
-    public override void Setup()
-    {
-        _scheduler = new Scheduler();
-        _semaphore = new CoSemaphore(_scheduler, Permits);
-    }
-
-    public override void Run()
-    {
-        _cycles = 0;
-        for (int i = 0; i < Workers; i++) _scheduler.SpawnBackground(_worker);
-        Drain.ToCompletion(_scheduler);
-        Drain.Check(_cycles, Cycles, "cycles");
-    }
+    protected internal override Func<CoTask>[] Workers => _workers;
+    protected internal override void Bind(Scheduler scheduler) => _semaphore = new CoSemaphore(scheduler, Permits);
+    protected internal override void BeforeRun() => _cycles = 0;
+    protected internal override void Check() => Drain.Check(_cycles, Cycles, "cycles");
+    protected internal override CoSchedScenario Fresh() => new SemaphoreContendedCoSched();
 
     private async CoTask Worker()
     {
         CoSemaphore semaphore = _semaphore;
-        for (int i = 0; i < Cycles / Workers; i++)
+        for (int i = 0; i < Cycles / WorkerCount; i++)
         {
             await semaphore.Acquire();
             await Co.Pause();
@@ -147,7 +132,7 @@ public sealed class SemaphoreContendedCoSched : Scenario
 public sealed class SemaphoreContendedSlim : Scenario
 {
     private const int Cycles = SemaphoreContendedCoSched.Cycles;
-    private const int Workers = SemaphoreContendedCoSched.Workers;
+    private const int Workers = SemaphoreContendedCoSched.WorkerCount;
     private readonly SingleThreadContext _context = new();
     private readonly SemaphoreSlim _semaphore = new(SemaphoreContendedCoSched.Permits, SemaphoreContendedCoSched.Permits);
     private readonly Task[] _tasks = new Task[Workers];

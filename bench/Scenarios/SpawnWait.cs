@@ -7,38 +7,34 @@ namespace CoSched.Bench;
 /// spawn_wait (reference): a coroutine opens a task group, spawns n background children into it (each pauses once)
 /// and the group joins them all. One operation is one child: spawn, one pause, end, join.
 /// </summary>
-public sealed class SpawnWaitGroupCoSched : Scenario
+public sealed class SpawnWaitGroupCoSched : CoSchedScenario
 {
     private static readonly Func<CoTask> s_child = static () => Child();
     private readonly int _children;
-    private readonly Func<CoTask> _parent;
+    private readonly Func<CoTask>[] _workers;
     private readonly Func<TaskGroup, CoTask> _body;
-    private Scheduler _scheduler = null!;
     private int _ended;
 
     public SpawnWaitGroupCoSched(int children)
     {
         _children = children;
         // Bound once: the group body needs the child count, and a delegate per run would be a per-run allocation.
-        _parent = Parent;
+        _workers = [Parent];
         _body = Body;
     }
 
     public override string Name => SpawnWaitNames.Name(_children);
     public override string Backend => "CoSched group";
+    protected internal override string Variant => "group, ";
     public override int Operations => _children;
     public override string Unit => "child";
     public override double? TargetNs => 60;
 
-    public override void Setup() => _scheduler = new Scheduler();
-
-    public override void Run()
-    {
-        _ended = 0;
-        _scheduler.SpawnBackground(_parent);
-        Drain.ToCompletion(_scheduler);
-        Drain.Check(_ended, 1, "groups joined");
-    }
+    protected internal override Func<CoTask>[] Workers => _workers;
+    protected internal override void Bind(Scheduler scheduler) { }
+    protected internal override void BeforeRun() => _ended = 0;
+    protected internal override void Check() => Drain.Check(_ended, 1, "groups joined");
+    protected internal override CoSchedScenario Fresh() => new SpawnWaitGroupCoSched(_children);
 
     private async CoTask Parent()
     {
@@ -59,39 +55,40 @@ public sealed class SpawnWaitGroupCoSched : Scenario
 /// spawn_wait, second CoSched row: top-level <see cref="Scheduler.Spawn(Func{CoTask}, string?, string?, string?, int)"/>
 /// of n children from a parent coroutine, which then waits on each handle in turn (no group).
 /// </summary>
-public sealed class SpawnWaitHandlesCoSched : Scenario
+public sealed class SpawnWaitHandlesCoSched : CoSchedScenario
 {
     private static readonly Func<CoTask> s_child = static () => Child();
     private readonly int _children;
     private readonly CoroutineHandle[] _handles;
-    private readonly Func<CoTask> _parent;
+    private readonly Func<CoTask>[] _workers;
     private Scheduler _scheduler = null!;
+    private int _joined;
 
     public SpawnWaitHandlesCoSched(int children)
     {
         _children = children;
         _handles = new CoroutineHandle[children];
-        _parent = Parent;
+        _workers = [Parent];
     }
 
     public override string Name => SpawnWaitNames.Name(_children);
     public override string Backend => "CoSched Spawn + handle.Wait";
+    protected internal override string Variant => "Spawn+Wait, ";
     public override int Operations => _children;
     public override string Unit => "child";
 
-    public override void Setup() => _scheduler = new Scheduler();
-
-    public override void Run()
-    {
-        _scheduler.SpawnBackground(_parent);
-        Drain.ToCompletion(_scheduler);
-    }
+    protected internal override Func<CoTask>[] Workers => _workers;
+    protected internal override void Bind(Scheduler scheduler) => _scheduler = scheduler;
+    protected internal override void BeforeRun() => _joined = 0;
+    protected internal override void Check() => Drain.Check(_joined, _children, "children joined");
+    protected internal override CoSchedScenario Fresh() => new SpawnWaitHandlesCoSched(_children);
 
     private async CoTask Parent()
     {
         CoroutineHandle[] handles = _handles;
         for (int i = 0; i < handles.Length; i++) handles[i] = _scheduler.Spawn(s_child);
         for (int i = 0; i < handles.Length; i++) await handles[i].Wait();
+        _joined = handles.Length;
     }
 
     private static async CoTask Child() => await Co.Pause();
