@@ -10,8 +10,9 @@ namespace CoSched;
 /// Why this shape: every reference stored into a heap object costs a GC write barrier. An intrusive doubly linked list
 /// (the previous design) cost four per wait and wake with others queued (two links, the tail, the head); this costs two
 /// (the ring slot, then the promotion to the oldest). The oldest waiter sits in a field because the common case is one
-/// waiter at a time (a condition ping-pong), where a ring's extra array hop measured 1.4 ns per round; that field, and
+/// waiter at a time (a condition ping-pong), where a ring's extra array hop measured 1.4 ns per round; that field
 /// usually receives the same reference again and skips the write (it is the one stale reference kept: a record).
+/// Freed ring slots are cleared (a constant-null store costs no barrier), so the ring keeps nothing alive.
 /// </remarks>
 internal struct WaitList
 {
