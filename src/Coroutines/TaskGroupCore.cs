@@ -54,6 +54,8 @@ internal abstract class TaskGroupCore : IWaitSite
     // background children stays bounded by its live children.
     private Child[] _children = new Child[4];
     private int _childCount;
+    /// <summary>Children spawned with a handle: only they can outlive their end (until a Wait or this group's end).</summary>
+    private int _withHandles;
     private bool _iterating;
 
     private Defer[] _defers = Array.Empty<Defer>();
@@ -122,6 +124,7 @@ internal abstract class TaskGroupCore : IWaitSite
         Coroutine<T> co = Scheduler.SpawnCore(body, voidBody, name, file, line, member,
                                               _owners[(noWait ? 1 : 0) | (allowFailure ? 2 : 0)], background);
         Added(co, noWait);
+        if (!background) _withHandles++;
         // Spawning while the group is cancelling is allowed: the child starts cancelled. Its spawn shield still lets its
         // body start (so its finally blocks run); its first suspension throws.
         if (_state != GroupState.Running) co.Cancel();
@@ -290,7 +293,9 @@ internal abstract class TaskGroupCore : IWaitSite
     /// </summary>
     internal void Release()
     {
-        for (int i = 0; i < _childCount; i++)
+        // Background children (and the body) were recycled as they ended: with no handle issued there is nothing to
+        // recycle here, and the scan (a read of every child's record, 2-3 ns per child at 10k) is skipped.
+        for (int i = 0, n = _withHandles > 0 ? _childCount : 0; i < n; i++)
         {
             Child c = _children[i];
             if (c.Co.Version == c.Version)
@@ -303,6 +308,7 @@ internal abstract class TaskGroupCore : IWaitSite
         }
         Array.Clear(_children, 0, _childCount);
         _childCount = 0;
+        _withHandles = 0;
         Array.Clear(_defers, 0, _deferCount); // normally empty: EndAsync ran them all
         _deferCount = 0;
         unchecked { Version++; }
