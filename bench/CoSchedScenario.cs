@@ -30,10 +30,7 @@ public abstract class CoSchedScenario : Scenario
     protected internal virtual void BeforeRun() { }
 
     /// <summary>Throws if the run did not do what it should (a broken scenario must not print a fast number).</summary>
-    protected internal virtual void Check() { }
-
-    /// <summary>A new instance of the same scenario, for another backend's row.</summary>
-    protected internal abstract CoSchedScenario Fresh();
+    protected internal abstract void Check();
 
     public override void Setup()
     {

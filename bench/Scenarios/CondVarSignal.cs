@@ -25,7 +25,6 @@ public sealed class CondVarSignalCoSched : CoSchedScenario
     protected internal override void Bind(Scheduler scheduler) => _condition = new CoCondition(scheduler);
     protected internal override void BeforeRun() => _count = 0;
     protected internal override void Check() => Drain.Check(_count, Signals, "signals received");
-    protected internal override CoSchedScenario Fresh() => new CondVarSignalCoSched();
 
     private async CoTask Consumer()
     {
@@ -129,7 +128,6 @@ public sealed class CondVarPingPongCoSched : CoSchedScenario
 
     protected internal override void BeforeRun() => _rounds = 0;
     protected internal override void Check() => Drain.Check(_rounds, Rounds, "rounds");
-    protected internal override CoSchedScenario Fresh() => new CondVarPingPongCoSched();
 
     private async CoTask A()
     {

@@ -70,7 +70,6 @@ public sealed class QueueThroughputCoSched : CoSchedScenario
 
     protected internal override void BeforeRun() => _received = 0;
     protected internal override void Check() => Drain.Check(_received, QueueVariants.Items, "items received");
-    protected internal override CoSchedScenario Fresh() => new QueueThroughputCoSched(_variant);
 
     private async CoTask Produce()
     {

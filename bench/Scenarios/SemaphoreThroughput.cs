@@ -26,7 +26,6 @@ public sealed class SemaphoreUncontendedCoSched : CoSchedScenario
     protected internal override void Bind(Scheduler scheduler) => _semaphore = new CoSemaphore(scheduler, 1);
     protected internal override void BeforeRun() => _cycles = 0;
     protected internal override void Check() => Drain.Check(_cycles, Operations, "cycles");
-    protected internal override CoSchedScenario Fresh() => new SemaphoreUncontendedCoSched();
 
     private async CoTask Worker()
     {
@@ -112,7 +111,6 @@ public sealed class SemaphoreContendedCoSched : CoSchedScenario
     protected internal override void Bind(Scheduler scheduler) => _semaphore = new CoSemaphore(scheduler, Permits);
     protected internal override void BeforeRun() => _cycles = 0;
     protected internal override void Check() => Drain.Check(_cycles, Cycles, "cycles");
-    protected internal override CoSchedScenario Fresh() => new SemaphoreContendedCoSched();
 
     private async CoTask Worker()
     {

@@ -34,7 +34,6 @@ public sealed class SpawnWaitGroupCoSched : CoSchedScenario
     protected internal override void Bind(Scheduler scheduler) { }
     protected internal override void BeforeRun() => _ended = 0;
     protected internal override void Check() => Drain.Check(_ended, 1, "groups joined");
-    protected internal override CoSchedScenario Fresh() => new SpawnWaitGroupCoSched(_children);
 
     private async CoTask Parent()
     {
@@ -81,7 +80,6 @@ public sealed class SpawnWaitHandlesCoSched : CoSchedScenario
     protected internal override void Bind(Scheduler scheduler) => _scheduler = scheduler;
     protected internal override void BeforeRun() => _joined = 0;
     protected internal override void Check() => Drain.Check(_joined, _children, "children joined");
-    protected internal override CoSchedScenario Fresh() => new SpawnWaitHandlesCoSched(_children);
 
     private async CoTask Parent()
     {
