@@ -55,6 +55,10 @@ public sealed partial class Scheduler
     private int _externalWaits;
     private int _leases;
     private bool _draining;
+    /// <summary>Set while a step of the drain loop resumes its coroutine: a fault caught then is that coroutine's.</summary>
+    private bool _inStep;
+    /// <summary>Steps left in the current round (a step fault interrupts the round; the drain then finishes it).</summary>
+    private int _roundLeft;
     private int _workAvailableArmed;
     private IEventLoop? _eventLoop;
 
@@ -308,20 +312,101 @@ public sealed partial class Scheduler
         s_lastDrainer = this;
         ExecutionContext? hostExecutionContext = ThreadContext.Get(_thread);
         _drainHostContext = hostExecutionContext;
-        int steps = 0, rounds = 0;
-        int maxSteps = budget.MaxSteps == 0 ? int.MaxValue : budget.MaxSteps;
-        long timeLimit = budget.MaxStopwatchTicks;
-        long start = timeLimit == 0 ? 0 : Stopwatch.GetTimestamp();
+        var run = new DrainRun
+        {
+            MaxSteps = budget.MaxSteps == 0 ? int.MaxValue : budget.MaxSteps,
+            TimeLimit = budget.MaxStopwatchTicks,
+            HostContext = hostExecutionContext,
+        };
+        if (run.TimeLimit != 0) run.Start = Stopwatch.GetTimestamp();
         List<Exception>? postErrors = null;
         DrainStatus status;
         try
         {
             while (true)
             {
+                // The rounds run in a method with no exception handler, so its loop keeps its locals in registers and
+                // inlines the step; a step's fault (a misbehaving awaiter, never the body: the body's task catches that)
+                // lands here and the interrupted round goes on from the next coroutine.
+                try
+                {
+                    status = RunRounds(ref run, ref postErrors);
+                    break;
+                }
+                catch (Exception e) when (_inStep && CurrentCoroutine is not null)
+                {
+                    _inStep = false;
+                    Coroutine co = CurrentCoroutine;
+                    co.FailFromStep(e);
+                    AfterStep(co);
+                }
+            }
+        }
+        finally
+        {
+            _draining = false;
+            _inStep = false;
+            _roundLeft = 0;
+            CurrentCoroutine = null;
+            _drainHostContext = null;
+            t_draining = outer;
+            if (outer is not null)
+            {
+                outer._nestedDrains--;
+                s_lastDrainer = outer;
+            }
+            if (!ReferenceEquals(ThreadContext.Get(_thread), hostExecutionContext)) ThreadContext.Restore(hostExecutionContext);
+            SynchronizationContext.SetSynchronizationContext(hostContext);
+        }
+        if (HasKeptErrors) TakeKeptErrors(ref postErrors);
+        if (postErrors is not null)
+            throw postErrors.Count == 1 ? Rethrow(postErrors[0]) : new AggregateException(postErrors);
+        return new DrainResult(status, run.Steps, run.Rounds, _eventLoop?.NextDeadline, _externalWaits > 0 || _leases > 0,
+                               status == DrainStatus.Deadlock ? BuildDeadlockReport() : null);
+    }
+
+    private static Exception Rethrow(Exception e)
+    {
+        ExceptionDispatchInfo.Throw(e);
+        return e;
+    }
+
+    private DrainStatus IdleStatus()
+    {
+        if (_main is not null ? _main.HasEnded : _liveCount == 0) return DrainStatus.Completed;
+        if (_liveCount > 0 && _externalWaits == 0 && _leases == 0 && _eventLoop?.HasPendingTimers != true)
+            return DrainStatus.Deadlock;
+        return DrainStatus.Idle;
+    }
+
+    /// <summary>A drain's budget and counters, kept by <see cref="RunUntilIdle(DrainBudget)"/> across step faults.</summary>
+    private struct DrainRun
+    {
+        public int MaxSteps;
+        public long TimeLimit;
+        public long Start;
+        public ExecutionContext? HostContext;
+        public int Steps;
+        public int Rounds;
+    }
+
+    /// <summary>
+    /// Runs rounds until nothing is ready or the budget ends. No exception handler here (see RunUntilIdle): a step that
+    /// throws leaves <see cref="_roundLeft"/> saying how much of its round is left, and the next call finishes it first.
+    /// </summary>
+    private DrainStatus RunRounds(ref DrainRun run, ref List<Exception>? postErrors)
+    {
+        int steps = run.Steps, rounds = run.Rounds, maxSteps = run.MaxSteps;
+        long timeLimit = run.TimeLimit;
+        while (true)
+        {
+            int left = _roundLeft;
+            if (left == 0)
+            {
                 if (_inbox.HasItems)
                 {
                     CurrentCoroutine = null;
-                    if (!ReferenceEquals(ThreadContext.Get(_thread), hostExecutionContext)) ThreadContext.Restore(hostExecutionContext);
+                    if (!ReferenceEquals(ThreadContext.Get(_thread), run.HostContext)) ThreadContext.Restore(run.HostContext);
                     ProcessInbox(ref postErrors);
                 }
                 // The starvation guard for time: due timers wake their coroutines before every round, not only when idle.
@@ -339,64 +424,80 @@ public sealed partial class Scheduler
                         Volatile.Write(ref _workAvailableArmed, 0);
                         continue;
                     }
-                    status = IdleStatus();
-                    break;
+                    return IdleStatus();
                 }
-                if (steps >= maxSteps || timeLimit != 0 && Stopwatch.GetTimestamp() - start >= timeLimit)
-                {
-                    status = DrainStatus.BudgetExhausted;
-                    break;
-                }
-                rounds++;
+                if (steps >= maxSteps || timeLimit != 0 && Stopwatch.GetTimestamp() - run.Start >= timeLimit)
+                    return DrainStatus.BudgetExhausted;
+                run.Rounds = ++rounds;
                 int allowed = Math.Min(n, maxSteps - steps);
-                if (timeLimit == 0 && StepObserver is null)
+                if (timeLimit != 0 || StepObserver is not null)
                 {
-                    // The common round: no clock, no step timing (see SchedulerStepTiming.cs).
-                    for (int i = 0; i < allowed; i++) Step(_ready.Dequeue());
-                    steps += allowed;
+                    // The timed round: a clock read per step, and step timing (see SchedulerStepTiming.cs).
+                    for (int i = 0; i < allowed; i++)
+                    {
+                        if (timeLimit != 0 && i > 0 && Stopwatch.GetTimestamp() - run.Start >= timeLimit) break;
+                        if (StepObserver is null) Step(_ready.Dequeue()); else TimedStep(_ready.Dequeue());
+                        run.Steps = ++steps;
+                    }
                     continue;
                 }
-                for (int i = 0; i < allowed; i++)
-                {
-                    if (timeLimit != 0 && i > 0 && Stopwatch.GetTimestamp() - start >= timeLimit) break;
-                    if (StepObserver is null) Step(_ready.Dequeue()); else TimedStep(_ready.Dequeue());
-                    steps++;
-                }
+                // The common round. Steps are counted up front: a faulted step counts, and the rest of its round runs
+                // on re-entry without being counted again.
+                run.Steps = steps += allowed;
+                left = allowed;
             }
-        }
-        finally
-        {
-            _draining = false;
-            CurrentCoroutine = null;
-            _drainHostContext = null;
-            t_draining = outer;
-            if (outer is not null)
+            do
             {
-                outer._nestedDrains--;
-                s_lastDrainer = outer;
+                _roundLeft = --left;
+                StepInline(_ready.Dequeue());
             }
-            if (!ReferenceEquals(ThreadContext.Get(_thread), hostExecutionContext)) ThreadContext.Restore(hostExecutionContext);
-            SynchronizationContext.SetSynchronizationContext(hostContext);
+            while (left != 0);
         }
-        if (HasKeptErrors) TakeKeptErrors(ref postErrors);
-        if (postErrors is not null)
-            throw postErrors.Count == 1 ? Rethrow(postErrors[0]) : new AggregateException(postErrors);
-        return new DrainResult(status, steps, rounds, _eventLoop?.NextDeadline, _externalWaits > 0 || _leases > 0,
-                               status == DrainStatus.Deadlock ? BuildDeadlockReport() : null);
     }
 
-    private static Exception Rethrow(Exception e)
+    /// <summary>
+    /// <see cref="Step"/> without its exception handler, inlined into the drain loop: a fault is caught by
+    /// <see cref="RunUntilIdle(DrainBudget)"/> while <see cref="_inStep"/> is set.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void StepInline(Coroutine co)
     {
-        ExceptionDispatchInfo.Throw(e);
-        return e;
+        co.Queued = false;
+        if (co.HasEnded)
+        {
+            co.TryRecycle();
+            return;
+        }
+        if (!ReferenceEquals(CurrentCoroutine, co)) CurrentCoroutine = co;
+        if (!ReferenceEquals(ThreadContext.Get(_thread), co.SavedContext)) ThreadContext.Restore(co.SavedContext);
+        _inStep = true;
+        if (co.State == CoroutineState.Created)
+        {
+            co.State = CoroutineState.Running;
+            co.DropSpawnShield();
+            co.StartBody();
+        }
+        else
+        {
+            co.Waiting = false;
+            co.Site = null;
+            co.State = CoroutineState.Running;
+            Resumable.Run(co.Continuation!);
+        }
+        _inStep = false;
+        AfterStep(co);
     }
 
-    private DrainStatus IdleStatus()
+    /// <summary>The end of a step: a coroutine still running has suspended; one that ended is recycled if nothing reads it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AfterStep(Coroutine co)
     {
-        if (_main is not null ? _main.HasEnded : _liveCount == 0) return DrainStatus.Completed;
-        if (_liveCount > 0 && _externalWaits == 0 && _leases == 0 && _eventLoop?.HasPendingTimers != true)
-            return DrainStatus.Deadlock;
-        return DrainStatus.Idle;
+        if (co.State == CoroutineState.Running) co.State = CoroutineState.Suspended;
+        else if (co.HasEnded)
+        {
+            CurrentCoroutine = null;
+            co.TryRecycle();
+        }
     }
 
     /// <summary>Resumes one coroutine for one step.</summary>
@@ -434,12 +535,7 @@ public sealed partial class Scheduler
         {
             co.FailFromStep(e);
         }
-        if (co.State == CoroutineState.Running) co.State = CoroutineState.Suspended;
-        else if (co.HasEnded)
-        {
-            CurrentCoroutine = null;
-            co.TryRecycle();
-        }
+        AfterStep(co);
     }
 
     /// <summary>Queues a coroutine to run next round. Idempotent: a coroutine already queued is not queued twice.</summary>
