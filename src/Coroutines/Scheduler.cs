@@ -30,6 +30,13 @@ public sealed partial class Scheduler
     private readonly nuint _stackLow, _stackSize;
     /// <summary>Drains of other schedulers running inside this one's drain, on this thread (they are then the current one).</summary>
     private int _nestedDrains;
+    /// <summary><see cref="_stackSize"/> while this scheduler drains, else 0: the thread check is then one compare.</summary>
+    private nuint _drainStackSize;
+    /// <summary>
+    /// <see cref="_stackSize"/> while this scheduler drains innermost on its thread (no other scheduler's drain nested in
+    /// it), else 0: what <see cref="DrainingHereHint"/> trusts, in one compare.
+    /// </summary>
+    private nuint _hintStackSize;
 
     private readonly int _threadId;
     /// <summary>
@@ -132,7 +139,7 @@ public sealed partial class Scheduler
         get
         {
             Scheduler? s = s_lastDrainer;
-            return s is not null && s._nestedDrains == 0 && s.IsDrainingOnThisThread() ? s : null;
+            return s is not null && ThreadStack.Marker() - s._stackLow < s._hintStackSize ? s : null;
         }
     }
 
@@ -148,7 +155,7 @@ public sealed partial class Scheduler
     /// during a drain: a thread's stack range may be reused by a new thread after it exits, but not while it drains.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool IsDrainingOnThisThread() => _draining && ThreadStack.Marker() - _stackLow < _stackSize;
+    private bool IsDrainingOnThisThread() => ThreadStack.Marker() - _stackLow < _drainStackSize;
 
     /// <summary>True when called on the scheduler's own thread.</summary>
     public bool IsOnSchedulerThread => IsDrainingOnThisThread() || ReferenceEquals(Thread.CurrentThread, _thread);
@@ -302,12 +309,14 @@ public sealed partial class Scheduler
             throw new InvalidOperationException("RunUntilIdle is not reentrant: it was called from inside a drain " +
                                                 "(a coroutine or a posted action). Return to the host loop instead.");
         _draining = true;
+        _drainStackSize = _stackSize;
+        _hintStackSize = _stackSize;
         if (_trimmedAtGen2 != PoolTrimSignal.Gen2Collections) TrimPools();
         Volatile.Write(ref _workAvailableArmed, 0);
         SynchronizationContext? hostContext = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(_syncContext);
         Scheduler? outer = t_draining;
-        if (outer is not null) outer._nestedDrains++;
+        if (outer is not null && outer._nestedDrains++ == 0) outer._hintStackSize = 0;
         t_draining = this;
         s_lastDrainer = this;
         ExecutionContext? hostExecutionContext = ThreadContext.Get(_thread);
@@ -345,6 +354,8 @@ public sealed partial class Scheduler
         finally
         {
             _draining = false;
+            _drainStackSize = 0;
+            _hintStackSize = 0;
             _inStep = false;
             _roundLeft = 0;
             CurrentCoroutine = null;
@@ -352,7 +363,7 @@ public sealed partial class Scheduler
             t_draining = outer;
             if (outer is not null)
             {
-                outer._nestedDrains--;
+                if (--outer._nestedDrains == 0) outer._hintStackSize = outer._stackSize;
                 s_lastDrainer = outer;
             }
             if (!ReferenceEquals(ThreadContext.Get(_thread), hostExecutionContext)) ThreadContext.Restore(hostExecutionContext);
