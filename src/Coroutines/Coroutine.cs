@@ -14,16 +14,31 @@ internal abstract class Coroutine : IWaitSite
 {
     internal Scheduler Scheduler = null!;
     internal int Version;
+    /// <summary>
+    /// The state as reported: <see cref="CoroutineState.Running"/> is not stored (a step would write it twice) but
+    /// derived: a started coroutine is running while its scheduler is stepping it, and suspended otherwise.
+    /// </summary>
     internal CoroutineState State
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (CoroutineState)_state;
+        get
+        {
+            var state = (CoroutineState)_state;
+            return state == CoroutineState.Suspended && Scheduler.IsStepping(this) ? CoroutineState.Running : state;
+        }
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         set => _state = (byte)value;
     }
 
+    /// <summary>Spawned, its body not started yet.</summary>
+    internal bool IsCreated
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _state == (byte)CoroutineState.Created;
+    }
+
     // A byte, and the shield depth below a ushort: with the flags they fit in the record's last 8-byte slot (8 B less
-    // per coroutine; the record is most of a parked coroutine's memory).
+    // per coroutine; the record is most of a parked coroutine's memory). Never Running (see State): Created, then
+    // Suspended from the first step until it ends.
     private byte _state;
     internal bool Cancelled;
     /// <summary>Shield depth: 1 from spawn until the body starts, plus one per active ProtectFromCancel.</summary>
@@ -115,7 +130,27 @@ internal abstract class Coroutine : IWaitSite
     internal bool InWaitList;
 
 
-    internal bool HasEnded => State >= CoroutineState.Done;
+    internal bool HasEnded
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _state >= (byte)CoroutineState.Done;
+    }
+
+    /// <summary>The first step: drops the spawn shield and runs the body up to its first suspension.</summary>
+    internal void Start()
+    {
+        _state = (byte)CoroutineState.Suspended; // reads as Running while the step lasts (see State)
+        DropSpawnShield();
+        StartBody();
+    }
+
+    /// <summary>A later step begins: the coroutine leaves whatever it waited on (the site keeps its reference, see Site).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void LeaveWait()
+    {
+        Waiting = false;
+        _siteActive = false;
+    }
 
     internal bool IsShielded => ShieldDepth > 0;
 
@@ -161,9 +196,7 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Records the continuation of a wait on <paramref name="site"/>; the site wakes it with <see cref="Scheduler.Wake"/>.</summary>
     internal void Park(object continuation, IWaitSite? site)
     {
-        if (Waiting)
-            throw new InvalidOperationException("This coroutine is already waiting on something else. A coroutine waits on " +
-                                                "one thing at a time; use Spawn (or a task group) for concurrent waits.");
+        if (Waiting) ThrowAlreadyWaiting();
         Waiting = true;
         if (!ReferenceEquals(Continuation, continuation)) Continuation = continuation;
         SaveContext();
@@ -178,14 +211,19 @@ internal abstract class Coroutine : IWaitSite
     /// </summary>
     internal void ParkForPause(object continuation)
     {
-        if (Waiting)
-            throw new InvalidOperationException("This coroutine is already waiting on something else. A coroutine waits on " +
-                                                "one thing at a time; use Spawn (or a task group) for concurrent waits.");
+        if (Waiting) ThrowAlreadyWaiting();
         Waiting = true;
+        _siteActive = false;
         if (!ReferenceEquals(Continuation, continuation)) Continuation = continuation;
-        SaveContext();
-        Site = null;
+        Scheduler scheduler = Scheduler;
+        System.Threading.ExecutionContext? ec = ThreadContext.Get(scheduler.Thread);
+        if (!ReferenceEquals(ec, SavedContext)) SavedContext = ec;
+        scheduler.Wake(this);
     }
+
+    private static void ThrowAlreadyWaiting() =>
+        throw new InvalidOperationException("This coroutine is already waiting on something else. A coroutine waits on " +
+                                            "one thing at a time; use Spawn (or a task group) for concurrent waits.");
 
     /// <summary>
     /// Called by a primitive's GetResult: whether the await completed at once, was signalled by the primitive, or was
@@ -238,7 +276,8 @@ internal abstract class Coroutine : IWaitSite
         if (ShieldDepth != 0) return false;
         try
         {
-            if (State == CoroutineState.Suspended && !Queued && Site is { } site && site.TryCancelWait(this))
+            if (_state == (byte)CoroutineState.Suspended && !Queued && !Scheduler.IsStepping(this) && Site is { } site &&
+                site.TryCancelWait(this))
             {
                 Site = null;
                 WokenByCancel = true;

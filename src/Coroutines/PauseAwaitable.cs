@@ -31,12 +31,10 @@ public readonly struct PauseAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Pa
 
     void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
 
-    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>), queued for the next round.</summary>
     internal void ParkCo(object continuation)
     {
-        Coroutine co = _co;
-        co.ParkForPause(continuation);
-        co.Scheduler.Wake(co);
+        _co.ParkForPause(continuation); // and queues it for the next round
     }
 
     /// <summary>Ends the pause; throws <see cref="CancelledException"/> if a cancel arrived meanwhile.</summary>

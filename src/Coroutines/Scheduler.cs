@@ -45,7 +45,7 @@ public sealed partial class Scheduler
     /// </summary>
     private readonly Thread _thread;
     private readonly string? _threadName;
-    private readonly ReadyQueue _ready = new();
+    private ReadyQueue _ready = new();
     private readonly Inbox _inbox = new();
     private readonly SchedulerSynchronizationContext _syncContext;
     // Live coroutines that no task group tracks, in a swap-remove table: one write barrier per spawn and per end (a
@@ -126,7 +126,13 @@ public sealed partial class Scheduler
     internal static Coroutine? CurrentCoroutineOrNull
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => DrainingHere?.CurrentCoroutine;
+        get
+        {
+            // DrainingHere?.CurrentCoroutine, written out: the hint's null test then serves both (every Co call reads this).
+            Scheduler? s = s_lastDrainer;
+            if (s is not null && ThreadStack.Marker() - s._stackLow < s._hintStackSize) return s.CurrentCoroutine;
+            return t_draining?.CurrentCoroutine;
+        }
     }
 
     /// <summary>
@@ -326,6 +332,7 @@ public sealed partial class Scheduler
             MaxSteps = budget.MaxSteps == 0 ? int.MaxValue : budget.MaxSteps,
             TimeLimit = budget.MaxStopwatchTicks,
             HostContext = hostExecutionContext,
+            Metered = budget.MaxSteps != 0 || budget.MaxStopwatchTicks != 0 || StepObserver is not null,
         };
         if (run.TimeLimit != 0) run.Start = Stopwatch.GetTimestamp();
         List<Exception>? postErrors = null;
@@ -347,7 +354,7 @@ public sealed partial class Scheduler
                     _inStep = false;
                     Coroutine co = CurrentCoroutine;
                     co.FailFromStep(e);
-                    AfterStep(co);
+                    if (co.HasEnded) AfterEnd(co);
                 }
             }
         }
@@ -399,47 +406,95 @@ public sealed partial class Scheduler
         public ExecutionContext? HostContext;
         public int Steps;
         public int Rounds;
+        /// <summary>A step limit, a time limit or a step observer: the rounds take <see cref="RunMeteredRounds"/>.</summary>
+        public bool Metered;
     }
 
     /// <summary>
-    /// Runs rounds until nothing is ready or the budget ends. No exception handler here (see RunUntilIdle): a step that
-    /// throws leaves <see cref="_roundLeft"/> saying how much of its round is left, and the next call finishes it first.
+    /// Runs rounds until nothing is ready. No exception handler here (see RunUntilIdle): a step that throws leaves
+    /// <see cref="_roundLeft"/> saying how much of its round is left, and the next call finishes it first. This is the
+    /// loop every unmetered drain spends its time in, so a round costs two tests (posted work or due timers, then the
+    /// ready count) before its steps; everything rarer lives in the methods it calls.
     /// </summary>
     private DrainStatus RunRounds(ref DrainRun run, ref List<Exception>? postErrors)
     {
-        int steps = run.Steps, rounds = run.Rounds, maxSteps = run.MaxSteps;
+        if (run.Metered) return RunMeteredRounds(ref run, ref postErrors);
+        int left = _roundLeft;
+        while (true)
+        {
+            if (left == 0)
+            {
+                if (_inbox.HasItems || TimersPending) BetweenRounds(ref run, ref postErrors);
+                left = _ready.Count;
+                if (left == 0)
+                {
+                    if (DrainedOrPosted()) return IdleStatus();
+                    continue;
+                }
+                // Steps are counted up front: a faulted step counts, and the rest of its round runs on re-entry without
+                // being counted again.
+                run.Rounds++;
+                run.Steps += left;
+            }
+            _roundLeft = --left;
+            StepInline(_ready.Dequeue());
+        }
+    }
+
+    /// <summary>
+    /// Before a round: runs posted work, then fires due timers (the starvation guard for time: due timers wake their
+    /// coroutines before every round, not only when idle; the loop calls <see cref="EnterCallbackContext"/> before it
+    /// fires any, so a round that fires nothing pays nothing more).
+    /// </summary>
+    private void BetweenRounds(ref DrainRun run, ref List<Exception>? postErrors)
+    {
+        if (_inbox.HasItems)
+        {
+            CurrentCoroutine = null;
+            if (!ReferenceEquals(ThreadContext.Get(_thread), run.HostContext)) ThreadContext.Restore(run.HostContext);
+            ProcessInbox(ref postErrors);
+        }
+        if (TimersPending) _eventLoop!.FireDueTimers();
+    }
+
+    /// <summary>
+    /// Nothing is ready: arms <see cref="WorkAvailable"/>, then looks at the inbox once more. True when the drain
+    /// stops; false when work was posted meanwhile (the drain goes on).
+    /// </summary>
+    private bool DrainedOrPosted()
+    {
+        // Arm, then look at the inbox; a poster fills the inbox, then looks at the arm. Each side needs a full fence
+        // between its store and its load (x86 may run a load before an older store): without them both could read the
+        // old value, and the host would sleep with work queued (a lost wake-up).
+        Interlocked.Exchange(ref _workAvailableArmed, 1);
+        if (!_inbox.HasItems) return true;
+        Volatile.Write(ref _workAvailableArmed, 0);
+        return false;
+    }
+
+    /// <summary>
+    /// <see cref="RunRounds"/> for a drain with a step or time budget or a step observer: checks the budget before
+    /// each round and, with a time limit or an observer, reads the clock around each step.
+    /// </summary>
+    private DrainStatus RunMeteredRounds(ref DrainRun run, ref List<Exception>? postErrors)
+    {
+        int steps = run.Steps, maxSteps = run.MaxSteps;
         long timeLimit = run.TimeLimit;
         while (true)
         {
             int left = _roundLeft;
             if (left == 0)
             {
-                if (_inbox.HasItems)
-                {
-                    CurrentCoroutine = null;
-                    if (!ReferenceEquals(ThreadContext.Get(_thread), run.HostContext)) ThreadContext.Restore(run.HostContext);
-                    ProcessInbox(ref postErrors);
-                }
-                // The starvation guard for time: due timers wake their coroutines before every round, not only when idle.
-                // The loop calls EnterCallbackContext before it fires any (a round that fires nothing pays nothing more).
-                if (TimersPending) _eventLoop!.FireDueTimers();
+                if (_inbox.HasItems || TimersPending) BetweenRounds(ref run, ref postErrors);
                 int n = _ready.Count;
                 if (n == 0)
                 {
-                    // Arm, then look at the inbox; a poster fills the inbox, then looks at the arm. Each side needs a full
-                    // fence between its store and its load (x86 may run a load before an older store): without them both
-                    // could read the old value, and the host would sleep with work queued (a lost wake-up).
-                    Interlocked.Exchange(ref _workAvailableArmed, 1);
-                    if (_inbox.HasItems)
-                    {
-                        Volatile.Write(ref _workAvailableArmed, 0);
-                        continue;
-                    }
-                    return IdleStatus();
+                    if (DrainedOrPosted()) return IdleStatus();
+                    continue;
                 }
                 if (steps >= maxSteps || timeLimit != 0 && Stopwatch.GetTimestamp() - run.Start >= timeLimit)
                     return DrainStatus.BudgetExhausted;
-                run.Rounds = ++rounds;
+                run.Rounds++;
                 int allowed = Math.Min(n, maxSteps - steps);
                 if (timeLimit != 0 || StepObserver is not null)
                 {
@@ -452,8 +507,6 @@ public sealed partial class Scheduler
                     }
                     continue;
                 }
-                // The common round. Steps are counted up front: a faulted step counts, and the rest of its round runs
-                // on re-entry without being counted again.
                 run.Steps = steps += allowed;
                 left = allowed;
             }
@@ -476,47 +529,6 @@ public sealed partial class Scheduler
         co.Queued = false;
         if (co.HasEnded)
         {
-            co.TryRecycle();
-            return;
-        }
-        if (!ReferenceEquals(CurrentCoroutine, co)) CurrentCoroutine = co;
-        if (!ReferenceEquals(ThreadContext.Get(_thread), co.SavedContext)) ThreadContext.Restore(co.SavedContext);
-        _inStep = true;
-        if (co.State == CoroutineState.Created)
-        {
-            co.State = CoroutineState.Running;
-            co.DropSpawnShield();
-            co.StartBody();
-        }
-        else
-        {
-            co.Waiting = false;
-            co.Site = null;
-            co.State = CoroutineState.Running;
-            Resumable.Run(co.Continuation!);
-        }
-        _inStep = false;
-        AfterStep(co);
-    }
-
-    /// <summary>The end of a step: a coroutine still running has suspended; one that ended is recycled if nothing reads it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void AfterStep(Coroutine co)
-    {
-        if (co.State == CoroutineState.Running) co.State = CoroutineState.Suspended;
-        else if (co.HasEnded)
-        {
-            CurrentCoroutine = null;
-            co.TryRecycle();
-        }
-    }
-
-    /// <summary>Resumes one coroutine for one step.</summary>
-    private void Step(Coroutine co)
-    {
-        co.Queued = false;
-        if (co.HasEnded)
-        {
             // Woken for a frame that was abandoned when the coroutine ended (see Coroutine.End): nothing to resume.
             co.TryRecycle();
             return;
@@ -524,21 +536,45 @@ public sealed partial class Scheduler
         // CurrentCoroutine is left set between steps (only inbox processing and the drain's end clear it), so a
         // coroutine resumed twice in a row costs no write barrier.
         if (!ReferenceEquals(CurrentCoroutine, co)) CurrentCoroutine = co;
-        Thread thread = _thread;
-        if (!ReferenceEquals(ThreadContext.Get(thread), co.SavedContext)) ThreadContext.Restore(co.SavedContext);
+        ExecutionContext? context = co.SavedContext;
+        if (!ReferenceEquals(ThreadContext.Get(_thread), context)) ThreadContext.Restore(context);
+        _inStep = true;
+        if (co.IsCreated) co.Start();
+        else
+        {
+            co.LeaveWait();
+            Resumable.Run(co.Continuation!);
+        }
+        _inStep = false;
+        if (co.HasEnded) AfterEnd(co);
+    }
+
+    /// <summary>The end of a step in which the coroutine ended: it is recycled if nothing reads it.</summary>
+    private void AfterEnd(Coroutine co)
+    {
+        CurrentCoroutine = null;
+        co.TryRecycle();
+    }
+
+    /// <summary>Resumes one coroutine for one step (the metered rounds' step, with its own exception handler).</summary>
+    private void Step(Coroutine co)
+    {
+        co.Queued = false;
+        if (co.HasEnded)
+        {
+            co.TryRecycle();
+            return;
+        }
+        if (!ReferenceEquals(CurrentCoroutine, co)) CurrentCoroutine = co;
+        ExecutionContext? context = co.SavedContext;
+        if (!ReferenceEquals(ThreadContext.Get(_thread), context)) ThreadContext.Restore(context);
+        _inStep = true;
         try
         {
-            if (co.State == CoroutineState.Created)
-            {
-                co.State = CoroutineState.Running;
-                co.DropSpawnShield();
-                co.StartBody();
-            }
+            if (co.IsCreated) co.Start();
             else
             {
-                co.Waiting = false;
-                co.Site = null;
-                co.State = CoroutineState.Running;
+                co.LeaveWait();
                 Resumable.Run(co.Continuation!);
             }
         }
@@ -546,8 +582,12 @@ public sealed partial class Scheduler
         {
             co.FailFromStep(e);
         }
-        AfterStep(co);
+        _inStep = false;
+        if (co.HasEnded) AfterEnd(co);
     }
+
+    /// <summary>True while <paramref name="co"/> is executing a step (its state reads <see cref="CoroutineState.Running"/>).</summary>
+    internal bool IsStepping(Coroutine co) => _inStep && ReferenceEquals(CurrentCoroutine, co);
 
     /// <summary>Queues a coroutine to run next round. Idempotent: a coroutine already queued is not queued twice.</summary>
     internal void Wake(Coroutine co)

@@ -19,17 +19,13 @@ internal static class ThreadContext
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_executionContext")]
     private static extern ref ExecutionContext? ContextField(Thread thread);
 
-    /// <summary>The thread's current ExecutionContext, null when it is the default one.</summary>
+    /// <summary>
+    /// The thread's current ExecutionContext, null when it is the default one. Read as stored: the runtime keeps the
+    /// default context as null in the thread's field; should it ever store the default instance there, the only cost is
+    /// one needless <see cref="Restore"/> (a compare against the default instance here would cost every step two loads).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ExecutionContext? Get(Thread thread)
-    {
-        if (s_fieldAvailable)
-        {
-            ExecutionContext? ec = ContextField(thread);
-            return ReferenceEquals(ec, ExecutionContextDefault.Value) ? null : ec;
-        }
-        return GetSlow();
-    }
+    internal static ExecutionContext? Get(Thread thread) => s_fieldAvailable ? ContextField(thread) : GetSlow();
 
     private static ExecutionContext? GetSlow()
     {
