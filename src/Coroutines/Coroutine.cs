@@ -123,8 +123,11 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Index in the scheduler's live-coroutine table (swap-removed on end); -1 for a task group's children
     /// (their group lists them).</summary>
     internal int LiveIndex;
-    /// <summary>Spawn order, for reports.</summary>
-    internal long SpawnSequence;
+    /// <summary>
+    /// Spawn order, for reports. An int, not a long (8 B less per record, with the layout's padding): it wraps after 2^31
+    /// spawns, and reports compare by difference, which orders correctly any coroutines spawned less than 2^31 apart.
+    /// </summary>
+    internal int SpawnSequence;
     /// <summary>The slot in the <see cref="WaitList"/> it waits in, while <see cref="InWaitList"/>.</summary>
     internal int WaitIndex;
     internal bool InWaitList;

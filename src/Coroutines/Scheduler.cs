@@ -55,7 +55,7 @@ public sealed partial class Scheduler
     private int _liveTableCount;
     private GroupSlot[] _groups = new GroupSlot[8];
     private int _groupCount;
-    private long _spawnSequence;
+    private int _spawnSequence;
     /// <summary>Every live coroutine, in the table or in an open group.</summary>
     private int _liveCount;
     private Coroutine? _main;
@@ -242,7 +242,7 @@ public sealed partial class Scheduler
             co.LiveIndex = _liveTableCount++;
         }
         if (++_liveCount > _liveHighWater) _liveHighWater = _liveCount;
-        co.SpawnSequence = ++_spawnSequence;
+        co.SpawnSequence = unchecked(++_spawnSequence);
         Wake(co);
         return co;
     }
@@ -855,7 +855,7 @@ public sealed partial class Scheduler
         var list = new List<Coroutine>(_liveCount);
         for (int i = 0; i < _liveTableCount; i++) list.Add(_live[i].Co!);
         for (int i = 0; i < _groupCount; i++) _groups[i].Group!.AddLiveChildren(list);
-        list.Sort(static (a, b) => a.SpawnSequence.CompareTo(b.SpawnSequence));
+        list.Sort(static (a, b) => unchecked(a.SpawnSequence - b.SpawnSequence)); // by difference: right across a wrap
         return list;
     }
 
