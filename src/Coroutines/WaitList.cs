@@ -1,18 +1,19 @@
 namespace CoSched;
 
 /// <summary>
-/// A FIFO of suspended coroutines: the oldest in a field, the others in an array ring. A coroutine waits on one thing at
-/// a time, so it records its slot in <see cref="Coroutine.WaitIndex"/> (-1: it is the oldest): a cancelled waiter
-/// leaves at once (its slot becomes a hole, O(1)) and holes are squeezed out before the ring grows, so the ring stays
-/// below four times the most waiters queued at once, however many waits are cancelled.
+/// A FIFO of suspended coroutines: a waiter that finds the list empty goes in a field, the others in an array ring. A
+/// coroutine waits on one thing at a time, so it records its slot in <see cref="Coroutine.WaitIndex"/> (-1: the field):
+/// a cancelled waiter leaves at once (its slot becomes a hole, O(1)) and holes are squeezed out before the ring grows, so
+/// the ring stays below four times the most waiters queued at once, however many waits are cancelled.
 /// </summary>
 /// <remarks>
 /// Why this shape: every reference stored into a heap object costs a GC write barrier. An intrusive doubly linked list
-/// (the previous design) cost four per wait and wake with others queued (two links, the tail, the head); this costs two
-/// (the ring slot, then the promotion to the oldest). The oldest waiter sits in a field because the common case is one
-/// waiter at a time (a condition ping-pong), where a ring's extra array hop measured 1.4 ns per round; that field
-/// usually receives the same reference again and skips the write (it is the one stale reference kept: a record).
-/// Freed ring slots are cleared (a constant-null store costs no barrier), so the ring keeps nothing alive.
+/// (an earlier design) cost four per wait and wake with others queued (two links, the tail, the head); this costs one
+/// (the ring slot; taking a waiter out only clears it, and a constant-null store costs no barrier). The field serves the
+/// common case of one waiter at a time (a condition ping-pong), where a ring's extra array hop measured 1.4 ns per
+/// round; it usually receives the same reference again and skips the write (it is the one stale reference kept: a
+/// record). Waiters are never moved from the ring into the field: an earlier version promoted the next waiter there
+/// on every wake, a barrier per hand-off on a contended semaphore.
 /// </remarks>
 internal struct WaitList
 {
@@ -21,11 +22,12 @@ internal struct WaitList
         public Coroutine? Co;
     }
 
-    /// <summary>The oldest waiter while <see cref="Count"/> &gt; 0; stale otherwise.</summary>
+    /// <summary>A waiter added to an empty list, while <see cref="_firstActive"/>; stale otherwise. Always the oldest.</summary>
     private Coroutine? _first;
-    /// <summary>The waiters after the oldest, in order, with holes left by cancelled ones.</summary>
+    private bool _firstActive;
+    /// <summary>The waiters not in the field, in order, with holes left by cancelled ones.</summary>
     private Slot[]? _slots;
-    /// <summary>Ring index of the oldest slot in use.</summary>
+    /// <summary>Ring index of the oldest slot in use (never a hole while the ring holds a waiter).</summary>
     private int _head;
     /// <summary>Ring slots in use from <see cref="_head"/>: waiters plus holes.</summary>
     private int _used;
@@ -36,8 +38,11 @@ internal struct WaitList
     /// <summary>Ring slots allocated (tests check that storage stays bounded).</summary>
     internal readonly int RingCapacity => _slots?.Length ?? 0;
 
+    /// <summary>Waiters in the ring (not in the field).</summary>
+    private readonly int InRing => Count - (_firstActive ? 1 : 0);
+
     /// <summary>The first waiter, or null.</summary>
-    public readonly Coroutine? First => Count == 0 ? null : _first;
+    public readonly Coroutine? First => Count == 0 ? null : _firstActive ? _first : _slots![_head].Co;
 
     /// <summary>Appends a waiter.</summary>
     public void Add(Coroutine co)
@@ -46,6 +51,7 @@ internal struct WaitList
         if (Count == 0)
         {
             if (!ReferenceEquals(_first, co)) _first = co;
+            _firstActive = true;
             co.WaitIndex = -1;
             Count = 1;
             return;
@@ -69,9 +75,22 @@ internal struct WaitList
     public Coroutine? RemoveFirst()
     {
         if (Count == 0) return null;
-        Coroutine co = _first!;
+        Coroutine co;
+        if (_firstActive)
+        {
+            co = _first!;
+            _firstActive = false;
+            Count--;
+        }
+        else
+        {
+            ref Slot slot = ref _slots![_head];
+            co = slot.Co!;
+            slot.Co = null; // the ring keeps no stale references: a freed slot is null (a constant store, no write barrier)
+            Count--;
+            DropRingHead();
+        }
         co.InWaitList = false;
-        if (--Count > 0) PromoteNext();
         return co;
     }
 
@@ -80,33 +99,22 @@ internal struct WaitList
     {
         co.InWaitList = false;
         int index = co.WaitIndex;
+        Count--;
         if (index < 0)
         {
-            if (--Count > 0) PromoteNext();
+            _firstActive = false;
             return;
         }
-        Count--;
         _slots![index].Co = null; // a hole, unless it was the head: skipped when it reaches the head, squeezed out when the ring fills
         if (index == _head) DropRingHead();
-    }
-
-    /// <summary>The oldest left: the ring's head (never a hole) becomes the oldest.</summary>
-    private void PromoteNext()
-    {
-        ref Slot slot = ref _slots![_head];
-        Coroutine next = slot.Co!;
-        slot.Co = null; // the ring keeps no stale references: a freed slot is null (a constant store, no write barrier)
-        _first = next;
-        next.WaitIndex = -1;
-        DropRingHead();
     }
 
     /// <summary>Moves past the ring's (already cleared) head slot and any holes after it; restarts at slot 0 when empty.</summary>
     private void DropRingHead()
     {
-        if (Count <= 1)
+        if (InRing == 0)
         {
-            // The ring holds no waiter now (at most the oldest is left, in its field): only holes, if anything, remain.
+            // The ring holds no waiter now: only holes, if anything, remain.
             _used = 0;
             _head = 0;
             return;
@@ -117,7 +125,7 @@ internal struct WaitList
         int used = _used - 1;
         while (slots[head].Co is null)
         {
-            // A waiter lies ahead (the ring holds Count - 1 > 0), so this stops inside the window.
+            // A waiter lies ahead (the ring holds one), so this stops inside the window.
             head = (head + 1) & mask;
             used--;
         }
@@ -135,8 +143,7 @@ internal struct WaitList
         }
         Slot[] slots = _slots;
         int mask = slots.Length - 1;
-        int inRing = Count - 1;
-        if (inRing <= slots.Length / 2)
+        if (InRing <= slots.Length / 2)
         {
             // In place, towards the head: the write position never passes the read position, so nothing unread is lost.
             int write = 0;
