@@ -18,7 +18,8 @@ internal static unsafe class ThreadStack
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static nuint Marker()
     {
-        byte marker = 0;
+        // Only the address matters: skipping the initialisation spares a store at every inlined use.
+        Unsafe.SkipInit(out byte marker);
         return (nuint)(&marker);
     }
 
