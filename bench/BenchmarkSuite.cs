@@ -27,15 +27,19 @@ public class PauseLoopBenchmarks
     private const int Ops = PauseLoopCoSched.N;
     private readonly Scenario _bcl = new PauseLoopTaskYield();
     private readonly Scenario _coSched = new PauseLoopCoSched();
+    private readonly Scenario _floor = new Floor.PauseLoopFloor();
 
     [GlobalSetup]
-    public void Setup() => Suite.Setup(Ops, _bcl, _coSched);
+    public void Setup() => Suite.Setup(Ops, _bcl, _coSched, _floor);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Ops, Description = "BCL Task.Yield")]
     public void TaskYield() => _bcl.Run();
 
     [Benchmark(OperationsPerInvoke = Ops, Description = "CoSched scheduler-only")]
     public void CoSchedPause() => _coSched.Run();
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "featureless floor (no promises)")]
+    public void FloorPause() => _floor.Run();
 }
 
 [MemoryDiagnoser]

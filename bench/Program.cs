@@ -11,7 +11,8 @@ namespace CoSched.Bench;
 /// `-- --quick-seconds W M` sets warm-up and measurement seconds per row (defaults 0.5 and 0.5; a scenario's rows are
 /// warmed up in interleaved passes and get at least twice W together, 1 s by default; the whole table stays under 90 s). `-- --only TEXT` keeps the rows whose scenario or backend contains TEXT. `-- --in-process` runs
 /// every row in this process instead of one child process per scenario (for a profiler; later rows then inherit the
-/// JIT's profile of earlier ones).
+/// JIT's profile of earlier ones). `-- --compare TEXT ROUNDS DIR...` measures the matching rows of several builds of the
+/// bench side by side in one process (see <see cref="BuildComparison"/>).
 /// </summary>
 internal static class Program
 {
@@ -22,6 +23,8 @@ internal static class Program
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
             return 0;
         }
+        if (args.Length >= 4 && args[0] == BuildComparison.Option)
+            return BuildComparison.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3..]);
         IReadOnlyList<Scenario> scenarios = ScenarioCatalog.All();
         IReadOnlyList<MemoryProbe> probes = ScenarioCatalog.Memory();
         if (args.Length > 0 && args[0] == ChildRun.RowsOption) return ChildRun.RunRows(args, scenarios);
@@ -47,7 +50,8 @@ internal static class Program
             }
             else
             {
-                Console.Error.WriteLine("usage: [--bdn [BenchmarkDotNet args]] | [--quick-seconds WARMUP MEASURE] [--only TEXT] [--in-process]");
+                Console.Error.WriteLine("usage: [--bdn [BenchmarkDotNet args]] | [--quick-seconds WARMUP MEASURE] [--only TEXT] [--in-process] | " +
+                                        "--compare TEXT ROUNDS BUILD_DIR...");
                 return 2;
             }
         }

@@ -102,6 +102,23 @@ internal static class QuickTable
                 Console.WriteLine(Format(RowFormat, r.S.Name, r.S.Backend, Number(r.R.MedianNs), Number(r.R.MeanNs), Number(r.R.BytesPerOp), ratio, target));
             }
         }
+        PrintFloorMultiples(rows);
+    }
+
+    /// <summary>
+    /// Each CoSched row of a scenario that has a featureless-floor row, as a multiple of the floor measured in the same
+    /// process: what CoSched's promises cost on this machine. shared/BASELINES.md measured the floor's pause at 5.5 ns
+    /// where the issue set 10 ns, so the pause target is 1.8x the floor.
+    /// </summary>
+    private static void PrintFloorMultiples(List<(Scenario S, RowResult R)> rows)
+    {
+        foreach (var group in rows.GroupBy(r => r.S.Name))
+        {
+            if (group.Where(r => r.S.IsFloor).Select(r => (double?)r.R.MedianNs).FirstOrDefault() is not { } floor) continue;
+            var parts = group.Where(r => !r.S.IsFloor && !r.S.IsBaseline).Select(r => $"{r.S.Backend} {r.R.MedianNs / floor:F2}x");
+            Console.WriteLine($"{group.Key} against the featureless floor ({Number(floor)} ns, bench/Floor): {string.Join(", ", parts)} " +
+                              "(the issue's target: 10 / 5.5 = 1.8x the floor of shared/BASELINES.md).");
+        }
     }
 
     private static void PrintMemory(List<(MemoryProbe P, MemoryResult R)> memory)

@@ -15,6 +15,12 @@ public abstract class Scenario
     /// <summary>True for the .NET peer that ratios are computed against.</summary>
     public virtual bool IsBaseline => false;
 
+    /// <summary>
+    /// True for the featureless floor (bench/Floor): neither a product nor a baseline; the quick table reports the other
+    /// rows of its scenario as multiples of it.
+    /// </summary>
+    public virtual bool IsFloor => false;
+
     /// <summary>Operations per <see cref="Run"/> call (the unit of ns/op).</summary>
     public abstract int Operations { get; }
 

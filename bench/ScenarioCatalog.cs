@@ -11,6 +11,7 @@ internal static class ScenarioCatalog
         new PauseLoopCoSched(),
         new PauseLoopNativeRun(),
         new PauseLoopVirtualClock(1),
+        new Floor.PauseLoopFloor(),
         new PauseLoopContendedTaskYield(),
         new PauseLoopContendedCoSched(),
         new PauseLoopContendedNativeRun(),

@@ -739,7 +739,9 @@ public class FaultTests
         };
         var io = new ManualForeignOperation<int>();
         GuestOutcome<int>? outcome = null;
-        GuestRun run = CoRun.StartGuestRun(async () => await io, runOnHostThread, o => outcome = o);
+        // An unlimited drain budget: the callbacks are counted, and a time-sliced drain cut short by a preempted thread
+        // (the default 8 ms slice, on a loaded machine) would ask for one more.
+        GuestRun run = CoRun.StartGuestRun(async () => await io, runOnHostThread, o => outcome = o, DrainBudget.Unlimited);
         pump.RunUntil(() => run.Drains == 1); // main parks on the foreign operation
         Assert.Null(io.CompleteOnNewThread(5)); // on the thread pool this exception would end the process
         run.Scheduler.Post(() => { }); // any later request must get a drain posted again
@@ -763,7 +765,9 @@ public class FaultTests
         };
         GuestOutcome<int>? outcome = null;
         CoQueue<int>? queue = null;
-        GuestRun run = CoRun.StartGuestRun(async () => await queue!.Get() + await queue!.Get(), runOnHostThread, o => outcome = o);
+        // An unlimited drain budget: the callbacks are counted (see the test above).
+        GuestRun run = CoRun.StartGuestRun(async () => await queue!.Get() + await queue!.Get(), runOnHostThread, o => outcome = o,
+                                           DrainBudget.Unlimited);
         queue = CoQueue<int>.Unbounded(run.Scheduler);
         using IDisposable feeding = run.Scheduler.AcquireFeederLease(); // the host feeds the queue: idle, not deadlocked
         pump.RunUntil(() => run.Drains == 1); // main waits for an item

@@ -1,0 +1,59 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace CoSched.Bench.Floor;
+
+/// <summary>The floor's pause: always suspends (the builder queues the box).</summary>
+public readonly struct FloorPause : ICriticalNotifyCompletion
+{
+    /// <summary>Gets the awaiter (itself).</summary>
+    public FloorPause GetAwaiter() => this;
+
+    /// <summary>Always false.</summary>
+    public bool IsCompleted => false;
+
+    /// <summary>Nothing to return.</summary>
+    public void GetResult() { }
+
+    /// <summary>Not used: the floor's builder queues the box itself.</summary>
+    public void OnCompleted(Action continuation) => throw new NotSupportedException();
+
+    /// <summary>Not used: the floor's builder queues the box itself.</summary>
+    public void UnsafeOnCompleted(Action continuation) => throw new NotSupportedException();
+}
+
+/// <summary>
+/// pause_loop on the featureless floor: one method pauses n times. Not a product and not a baseline: the yardstick
+/// that says how much of a CoSched pause its promises cost on the machine at hand.
+/// </summary>
+public sealed class PauseLoopFloor : Scenario
+{
+    internal const int N = 10_000;
+    private readonly FloorScheduler _scheduler = new();
+    private int _pauses;
+
+    public override string Name => "pause_loop";
+    public override string Backend => "featureless floor (no promises)";
+    public override int Operations => N;
+    public override string Unit => "pause";
+    public override bool IsFloor => true;
+
+    public override void Setup() => FloorScheduler.Current = _scheduler;
+
+    public override void Run()
+    {
+        _pauses = 0;
+        _ = Loop();
+        _scheduler.Drain();
+        Drain.Check(_pauses, N, "floor pauses");
+    }
+
+    private async FloorTask Loop()
+    {
+        for (int i = 0; i < N; i++)
+        {
+            await new FloorPause();
+            _pauses++;
+        }
+    }
+}
