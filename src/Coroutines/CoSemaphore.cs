@@ -125,11 +125,14 @@ public sealed class CoSemaphore : IWaitSite
             _scheduler.Wake(waiter);
             return;
         }
-        if (_available == _size)
-            throw new SemaphoreFullException($"Release() was called with all {_size} permits already free: every release " +
-                                             "must match an acquire. Nothing was changed.");
+        if (_available == _size) ThrowFull();
         _available++;
     }
+
+    // Out of line: the message's formatting kept Release too large to inline into the callers' loops.
+    private void ThrowFull() =>
+        throw new SemaphoreFullException($"Release() was called with all {_size} permits already free: every release " +
+                                         "must match an acquire. Nothing was changed.");
 
     internal bool TryTake()
     {

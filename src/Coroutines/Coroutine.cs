@@ -221,7 +221,7 @@ internal abstract class Coroutine : IWaitSite
         Scheduler scheduler = Scheduler;
         System.Threading.ExecutionContext? ec = ThreadContext.Get(scheduler.Thread);
         if (!ReferenceEquals(ec, SavedContext)) SavedContext = ec;
-        scheduler.Wake(this);
+        scheduler.WakeWhileDraining(this); // a coroutine only runs inside a drain
     }
 
     private static void ThrowAlreadyWaiting() =>

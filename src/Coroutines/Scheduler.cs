@@ -598,6 +598,15 @@ public sealed partial class Scheduler
         if (!_draining) SignalWorkAvailable();
     }
 
+    /// <summary><see cref="Wake"/> from inside a drain (by the running coroutine): the host needs no signal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void WakeWhileDraining(Coroutine co)
+    {
+        if (co.Queued) return;
+        co.Queued = true;
+        _ready.Enqueue(co);
+    }
+
     internal void OnCoroutineEnded(Coroutine co)
     {
         _liveCount--;
