@@ -351,10 +351,7 @@ public sealed partial class Scheduler
                 }
                 catch (Exception e) when (_inStep && CurrentCoroutine is not null)
                 {
-                    _inStep = false;
-                    Coroutine co = CurrentCoroutine;
-                    co.FailFromStep(e);
-                    if (co.HasEnded) AfterEnd(co);
+                    FailStep(CurrentCoroutine, e);
                 }
             }
         }
@@ -556,33 +553,21 @@ public sealed partial class Scheduler
         co.TryRecycle();
     }
 
-    /// <summary>Resumes one coroutine for one step (the metered rounds' step, with its own exception handler).</summary>
+    /// <summary>
+    /// <see cref="StepInline"/> with its own exception handler: the metered rounds' step (they read the clock around
+    /// each step anyway).
+    /// </summary>
     private void Step(Coroutine co)
     {
-        co.Queued = false;
-        if (co.HasEnded)
-        {
-            co.TryRecycle();
-            return;
-        }
-        if (!ReferenceEquals(CurrentCoroutine, co)) CurrentCoroutine = co;
-        ExecutionContext? context = co.SavedContext;
-        if (!ReferenceEquals(ThreadContext.Get(_thread), context)) ThreadContext.Restore(context);
-        _inStep = true;
-        try
-        {
-            if (co.IsCreated) co.Start();
-            else
-            {
-                co.LeaveWait();
-                Resumable.Run(co.Continuation!);
-            }
-        }
-        catch (Exception e)
-        {
-            co.FailFromStep(e);
-        }
+        try { StepInline(co); }
+        catch (Exception e) when (_inStep) { FailStep(co, e); }
+    }
+
+    /// <summary>A step's resumed code threw outside the coroutine's body task (a misbehaving awaiter): it ends failed.</summary>
+    private void FailStep(Coroutine co, Exception error)
+    {
         _inStep = false;
+        co.FailFromStep(error);
         if (co.HasEnded) AfterEnd(co);
     }
 
