@@ -34,7 +34,7 @@ public readonly struct PauseAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Pa
     /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>), queued for the next round.</summary>
     internal void ParkCo(object continuation)
     {
-        _co.ParkForPause(continuation); // and queues it for the next round
+        _co.ParkForPause(continuation);
     }
 
     /// <summary>Ends the pause; throws <see cref="CancelledException"/> if a cancel arrived meanwhile.</summary>

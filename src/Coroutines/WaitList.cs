@@ -75,19 +75,18 @@ internal struct WaitList
     public Coroutine? RemoveFirst()
     {
         if (Count == 0) return null;
+        Count--;
         Coroutine co;
         if (_firstActive)
         {
             co = _first!;
             _firstActive = false;
-            Count--;
         }
         else
         {
             ref Slot slot = ref _slots![_head];
             co = slot.Co!;
             slot.Co = null; // the ring keeps no stale references: a freed slot is null (a constant store, no write barrier)
-            Count--;
             DropRingHead();
         }
         co.InWaitList = false;
