@@ -68,9 +68,10 @@ public class SpawnWaitBenchmarks
     private readonly Scenario _native = new NativeLoopRow(new SpawnWaitGroupCoSched(Ops));
     private readonly Scenario _virtual = new VirtualClockRow(new SpawnWaitGroupCoSched(Ops));
     private readonly Scenario _handles = new SpawnWaitHandlesCoSched(Ops);
+    private readonly Scenario _floor = new Floor.SpawnWaitFloor(Ops);
 
     [GlobalSetup]
-    public void Setup() => Suite.Setup(Ops, _bcl, _group, _handles, _native, _virtual);
+    public void Setup() => Suite.Setup(Ops, _bcl, _group, _handles, _native, _virtual, _floor);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Ops, Description = "BCL Task.WhenAll")]
     public void TaskWhenAll() => _bcl.Run();
@@ -86,6 +87,9 @@ public class SpawnWaitBenchmarks
 
     [Benchmark(OperationsPerInvoke = Ops, Description = "CoSched group, virtual clock")]
     public void VirtualClock() => _virtual.Run();
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "featureless floor (no promises)")]
+    public void Floor() => _floor.Run();
 }
 
 [MemoryDiagnoser]
@@ -197,8 +201,10 @@ public class SemaphoreContendedBenchmarks
     private readonly Scenario _native = new NativeLoopRow(new SemaphoreContendedCoSched());
     private readonly Scenario _virtual = new VirtualClockRow(new SemaphoreContendedCoSched());
 
+    private readonly Scenario _floor = new Floor.SemaphoreContendedFloor();
+
     [GlobalSetup]
-    public void Setup() => Suite.Setup(Ops, _bcl, _coSched, _native, _virtual);
+    public void Setup() => Suite.Setup(Ops, _bcl, _coSched, _native, _virtual, _floor);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Ops, Description = "BCL SemaphoreSlim(2) x8")]
     public void SemaphoreSlim() => _bcl.Run();
@@ -211,6 +217,9 @@ public class SemaphoreContendedBenchmarks
 
     [Benchmark(OperationsPerInvoke = Ops, Description = "CoSched virtual clock")]
     public void VirtualClock() => _virtual.Run();
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "featureless floor (no promises)")]
+    public void Floor() => _floor.Run();
 }
 
 [MemoryDiagnoser]
@@ -247,8 +256,10 @@ public class CondVarPingPongBenchmarks
     private readonly Scenario _native = new NativeLoopRow(new CondVarPingPongCoSched());
     private readonly Scenario _virtual = new VirtualClockRow(new CondVarPingPongCoSched());
 
+    private readonly Scenario _floor = new Floor.CondVarPingPongFloor();
+
     [GlobalSetup]
-    public void Setup() => Suite.Setup(Ops, _bcl, _coSched, _native, _virtual);
+    public void Setup() => Suite.Setup(Ops, _bcl, _coSched, _native, _virtual, _floor);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Ops, Description = "BCL 2x SemaphoreSlim(0)")]
     public void SemaphoreSlim() => _bcl.Run();
@@ -261,5 +272,8 @@ public class CondVarPingPongBenchmarks
 
     [Benchmark(OperationsPerInvoke = Ops, Description = "CoSched virtual clock")]
     public void VirtualClock() => _virtual.Run();
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "featureless floor (no promises)")]
+    public void Floor() => _floor.Run();
 }
 

@@ -28,9 +28,9 @@ internal static class ChildRun
         foreach (string line in Run(args))
         {
             string[] f = line.Split('\t');
-            if (f.Length == 6 && f[0] == RowTag)
+            if (f.Length == 7 && f[0] == RowTag)
                 results.Add(new RowResult(int.Parse(f[1], CultureInfo.InvariantCulture), Parse(f[2]), Parse(f[3]), Parse(f[4]),
-                                          long.Parse(f[5], CultureInfo.InvariantCulture)));
+                                          long.Parse(f[5], CultureInfo.InvariantCulture), Parse(f[6])));
         }
         if (results.Count != rows.Count) throw new InvalidOperationException($"child process for rows {string.Join(',', rows)} returned {results.Count} results");
         return results;
@@ -56,7 +56,8 @@ internal static class ChildRun
         TimeSpan warmup = TimeSpan.FromSeconds(Parse(args[4])), measure = TimeSpan.FromSeconds(Parse(args[5]));
         foreach (RowResult r in GroupMeasurer.Measure(scenarios, rows, warmup, measure, firstStep, steps))
             Console.WriteLine(string.Join('\t', RowTag, r.Index.ToString(CultureInfo.InvariantCulture), Format(r.MedianNs),
-                                          Format(r.MeanNs), Format(r.BytesPerOp), r.Runs.ToString(CultureInfo.InvariantCulture)));
+                                          Format(r.MeanNs), Format(r.BytesPerOp), r.Runs.ToString(CultureInfo.InvariantCulture),
+                                          Format(r.P10Ns)));
         return 0;
     }
 

@@ -21,6 +21,12 @@ public abstract class Scenario
     /// </summary>
     public virtual bool IsFloor => false;
 
+    /// <summary>
+    /// For a floor row: the featureless prototype's figure for this scenario in shared/BASELINES.md (the machine the
+    /// issues' targets were set on), so a target can be read as a multiple of the floor and carried to this machine.
+    /// </summary>
+    public virtual double? PublishedFloorNs => null;
+
     /// <summary>Operations per <see cref="Run"/> call (the unit of ns/op).</summary>
     public abstract int Operations { get; }
 

@@ -23,6 +23,7 @@ internal static class ScenarioCatalog
         new SpawnWaitHandlesCoSched(10_000),
         new NativeLoopRow(new SpawnWaitHandlesCoSched(10_000)),
         new VirtualClockRow(new SpawnWaitHandlesCoSched(10_000)),
+        new Floor.SpawnWaitFloor(10_000),
         // 100k on the scheduler-only backend only: with four more rows of 100k pooled children in the process, the
         // 100k rows read about 5 ns/child slower (the 10k rows show what the event-loop backends cost).
         new SpawnWaitTaskWhenAll(100_000),
@@ -48,6 +49,7 @@ internal static class ScenarioCatalog
         new SemaphoreContendedCoSched(),
         new NativeLoopRow(new SemaphoreContendedCoSched()),
         new VirtualClockRow(new SemaphoreContendedCoSched()),
+        new Floor.SemaphoreContendedFloor(),
         new CondVarSignalSlim(),
         new CondVarSignalCoSched(),
         new NativeLoopRow(new CondVarSignalCoSched()),
@@ -56,6 +58,7 @@ internal static class ScenarioCatalog
         new CondVarPingPongCoSched(),
         new NativeLoopRow(new CondVarPingPongCoSched()),
         new VirtualClockRow(new CondVarPingPongCoSched()),
+        new Floor.CondVarPingPongFloor(),
         new TimerBurst(native: false),
         new TimerBurst(native: true),
         new SleepWakeThreadSleep(),

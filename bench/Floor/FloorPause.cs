@@ -33,15 +33,15 @@ public sealed class PauseLoopFloor : Scenario
     private int _pauses;
 
     public override string Name => "pause_loop";
-    public override string Backend => "featureless floor (no promises)";
+    public override string Backend => FloorNames.Backend;
     public override int Operations => N;
     public override string Unit => "pause";
     public override bool IsFloor => true;
-
-    public override void Setup() => FloorScheduler.Current = _scheduler;
+    public override double? PublishedFloorNs => 5.5;
 
     public override void Run()
     {
+        FloorScheduler.Current = _scheduler; // per run: several floor rows may share a process
         _pauses = 0;
         _ = Loop();
         _scheduler.Drain();
