@@ -547,8 +547,10 @@ public class CoQueueTests
     {
         var s = new Scheduler();
         var q = CoQueue<int>.Unbounded(s);
-        Assert.Throws<InvalidOperationException>(() => q.Get());
-        Assert.Throws<InvalidOperationException>(() => q.Put(1));
+        // Checked at the await (GetAwaiter), where the queue would change; creating the awaitable touches nothing.
+        Assert.Throws<InvalidOperationException>(() => q.Get().GetAwaiter());
+        Assert.Throws<InvalidOperationException>(() => q.Put(1).GetAwaiter());
+        Assert.Equal(0, q.Count);
     }
 
     [Fact]
@@ -561,8 +563,8 @@ public class CoQueueTests
         {
             errors.Add(Record(() => q.TryPut(1)));
             errors.Add(Record(() => q.TryGet(out _)));
-            errors.Add(Record(() => q.Get()));
-            errors.Add(Record(() => q.Put(1)));
+            errors.Add(Record(() => q.Get().GetAwaiter()));
+            errors.Add(Record(() => q.Put(1).GetAwaiter()));
             errors.Add(Record(() => q.Close()));
             errors.Add(Record(() => _ = q.Count));
             errors.Add(Record(() => q.GetAsyncEnumerator()));

@@ -69,7 +69,7 @@ public sealed class CoCondition : IWaitSite
 
     internal void Park(Coroutine co, object continuation)
     {
-        co.Park(continuation, this);
+        co.ParkVerified(continuation, this); // co was just looked up as the current coroutine
         _waiters.Add(co);
     }
 

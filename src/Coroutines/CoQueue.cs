@@ -164,8 +164,8 @@ public sealed class CoQueue<T> : IAsyncEnumerable<T>
     /// <exception cref="QueueClosedException">The queue is closed, or closed while waiting (or the close error).</exception>
     /// <exception cref="CancelledException">The coroutine was cancelled while waiting; the item was not put.</exception>
     /// <exception cref="InvalidOperationException">Awaited outside any coroutine.</exception>
-    /// <exception cref="WrongThreadException">Called from a thread other than the scheduler's.</exception>
-    public QueuePutAwaitable<T> Put(T item) => new(this, _scheduler.CurrentForAwait("CoQueue.Put()"), item);
+    /// <exception cref="WrongThreadException">Awaited on a thread other than the scheduler's.</exception>
+    public QueuePutAwaitable<T> Put(T item) => new(this, item);
 
     /// <summary>
     /// Puts <paramref name="item"/> without waiting: hands it to a waiting reader or buffers it and returns true;
@@ -187,8 +187,8 @@ public sealed class CoQueue<T> : IAsyncEnumerable<T>
     /// <exception cref="QueueClosedException">The queue is closed and drained, or closed while waiting (or the close error).</exception>
     /// <exception cref="CancelledException">The coroutine was cancelled while waiting (no item was taken).</exception>
     /// <exception cref="InvalidOperationException">Awaited outside any coroutine.</exception>
-    /// <exception cref="WrongThreadException">Called from a thread other than the scheduler's.</exception>
-    public QueueGetAwaitable<T> Get() => new(this, _scheduler.CurrentForAwait("CoQueue.Get()"));
+    /// <exception cref="WrongThreadException">Awaited on a thread other than the scheduler's.</exception>
+    public QueueGetAwaitable<T> Get() => new(this);
 
     /// <summary>Takes the oldest item without waiting; returns false when none is available.</summary>
     /// <exception cref="QueueClosedException">The queue is closed and drained (or the close error).</exception>

@@ -45,6 +45,8 @@ public sealed class CoQueueEnumerator<T> : IAsyncEnumerator<T>, IValueTaskSource
         }
     }
 
+    internal CoQueue<T> Queue => _queue;
+
     /// <summary>The item read by the last successful <see cref="MoveNextAsync"/>.</summary>
     public T Current
     {
@@ -65,9 +67,9 @@ public sealed class CoQueueEnumerator<T> : IAsyncEnumerator<T>, IValueTaskSource
     /// <exception cref="WrongThreadException">Called from a thread other than the scheduler's.</exception>
     public QueueMoveNextAwaitable<T> MoveNextAsync()
     {
-        Coroutine co = _queue.Scheduler.CurrentForAwait("CoQueueEnumerator.MoveNextAsync()");
+        _queue.Scheduler.CurrentForAwait("CoQueueEnumerator.MoveNextAsync()"); // refuses a wrong thread or no coroutine now
         _token.ThrowIfCancellationRequested();
-        return new QueueMoveNextAwaitable<T>(this, co);
+        return new QueueMoveNextAwaitable<T>(this);
     }
 
     /// <summary>Releases the token registration. Completes at once.</summary>

@@ -143,7 +143,7 @@ public sealed class CoSemaphore : IWaitSite
 
     internal void Park(Coroutine co, object continuation)
     {
-        co.Park(continuation, this);
+        co.ParkVerified(continuation, this); // co was just looked up as the current coroutine
         if (TryTake()) _scheduler.Wake(co); // hand-driven awaiter only: a permit was freed since IsCompleted
         else _waiters.Add(co);
     }

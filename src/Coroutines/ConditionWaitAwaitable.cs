@@ -42,6 +42,6 @@ public readonly struct ConditionWaitAwaitable : ICriticalNotifyCompletion, ICoAw
     /// <summary>Returns once woken; throws <see cref="CancelledException"/> if cancelled before being woken.</summary>
     public void GetResult()
     {
-        if (Current.EndWait() == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
+        if (Current.EndWaitVerified() == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
     }
 }

@@ -196,8 +196,35 @@ internal abstract class Coroutine : IWaitSite
 
     internal static void ThrowCancelled() => throw new CancelledException();
 
-    /// <summary>Records the continuation of a wait on <paramref name="site"/>; the site wakes it with <see cref="Scheduler.Wake"/>.</summary>
+    /// <summary>
+    /// Refuses to park this coroutine, or to end its wait, unless it is the coroutine running now, on its scheduler's
+    /// thread. Awaitables capture their coroutine when they are created (<c>Co.Pause()</c>, <c>handle.Wait()</c>, ...):
+    /// one carried to another thread or another coroutine and awaited there must neither park this coroutine nor touch
+    /// the scheduler from two threads. Three loads and two compares on the hot path; the verdict is in
+    /// <see cref="Scheduler.RefuseCarriedAwait"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void CheckAwaitedHere()
+    {
+        Scheduler s = Scheduler;
+        if (!ReferenceEquals(s.CurrentCoroutine, this) || !s.IsDrainingOnThisThread()) s.RefuseCarriedAwait(this);
+    }
+
+    /// <summary>
+    /// Records the continuation of a wait on <paramref name="site"/>; the site wakes it with <see cref="Scheduler.Wake"/>.
+    /// Checks first that this coroutine is the one awaiting (see <see cref="CheckAwaitedHere"/>).
+    /// </summary>
     internal void Park(object continuation, IWaitSite? site)
+    {
+        CheckAwaitedHere();
+        ParkVerified(continuation, site);
+    }
+
+    /// <summary>
+    /// <see cref="Park"/> for a caller that has just looked this coroutine up as the current one on the scheduler's thread
+    /// (<see cref="Scheduler.CurrentForAwait"/>: the condition and the semaphore, whose awaitables keep no coroutine).
+    /// </summary>
+    internal void ParkVerified(object continuation, IWaitSite? site)
     {
         if (Waiting) ThrowAlreadyWaiting();
         Waiting = true;
@@ -214,6 +241,7 @@ internal abstract class Coroutine : IWaitSite
     /// </summary>
     internal void ParkForPause(object continuation)
     {
+        CheckAwaitedHere();
         if (Waiting) ThrowAlreadyWaiting();
         Waiting = true;
         _siteActive = false;
@@ -233,6 +261,13 @@ internal abstract class Coroutine : IWaitSite
     /// abandoned by a cancel (then the primitive throws <see cref="CancelledException"/>).
     /// </summary>
     internal WaitOutcome EndWait()
+    {
+        CheckAwaitedHere();
+        return EndWaitVerified();
+    }
+
+    /// <summary><see cref="EndWait"/> for a caller that has just looked this coroutine up (see <see cref="ParkVerified"/>).</summary>
+    internal WaitOutcome EndWaitVerified()
     {
         if (!Parked) return WaitOutcome.Immediate;
         Parked = false;

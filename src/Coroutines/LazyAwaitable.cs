@@ -25,6 +25,7 @@ public readonly struct LazyAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
         {
             if (_lazy.IsSettled) return true;
             _waiter.ThrowIfCancelled();
+            _waiter.CheckAwaitedHere(); // starting the initializer spawns: refuse a carried awaitable first
             _lazy.EnsureStarted();
             return false;
         }

@@ -4,29 +4,29 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>
-/// A pending <see cref="CoQueue{T}.Get"/>. The get happens when it is awaited: <see cref="GetAwaiter"/> takes an item
-/// at once if one is available, else prepares a pooled waiter node that the await parks (so every copy of the awaiter
-/// the compiler makes refers to the same node).
+/// A pending <see cref="CoQueue{T}.Get"/>. The get happens when it is awaited: <see cref="GetAwaiter"/> checks the
+/// thread and the coroutine, then takes an item at once if one is available, else prepares a pooled waiter node that the
+/// await parks (so every copy of the awaiter the compiler makes refers to the same node). It holds no coroutine:
+/// whichever coroutine awaits it makes the get.
 /// </summary>
 public readonly struct QueueGetAwaitable<T>
 {
     private readonly CoQueue<T> _queue;
-    private readonly Coroutine _co;
 
-    internal QueueGetAwaitable(CoQueue<T> queue, Coroutine co)
-    {
-        _queue = queue;
-        _co = co;
-    }
+    internal QueueGetAwaitable(CoQueue<T> queue) => _queue = queue;
 
     /// <summary>Starts the get; used by <c>await</c>.</summary>
     /// <exception cref="QueueClosedException">The queue is closed and drained (or the close error).</exception>
+    /// <exception cref="InvalidOperationException">Awaited outside any coroutine.</exception>
+    /// <exception cref="WrongThreadException">Awaited on a thread other than the scheduler's.</exception>
     public Awaiter GetAwaiter()
     {
         CoQueue<T> queue = _queue ?? throw new InvalidOperationException("This QueueGetAwaitable is default; get one from CoQueue.Get().");
+        // The thread check is here, where the queue changes, not in Get(): an awaitable carried to another thread is refused.
+        Coroutine co = queue.Scheduler.CurrentForAwait("CoQueue.Get()");
         if (queue.TryTakeCore(out T item)) return new Awaiter(null, 0, item);
         if (queue.IsClosedCore) queue.ThrowClosed();
-        QueueWaiter<T> w = queue.RentWaiter(_co, isWriter: false, default!);
+        QueueWaiter<T> w = queue.RentWaiter(co, isWriter: false, default!);
         return new Awaiter(w, w.Version, default!);
     }
 

@@ -11,20 +11,16 @@ namespace CoSched;
 public readonly struct QueueMoveNextAwaitable<T>
 {
     private readonly CoQueueEnumerator<T> _enumerator;
-    private readonly Coroutine _co;
 
-    internal QueueMoveNextAwaitable(CoQueueEnumerator<T> enumerator, Coroutine co)
-    {
-        _enumerator = enumerator;
-        _co = co;
-    }
+    internal QueueMoveNextAwaitable(CoQueueEnumerator<T> enumerator) => _enumerator = enumerator;
 
     /// <summary>Starts the read; used by <c>await</c>.</summary>
     public Awaiter GetAwaiter()
     {
         CoQueueEnumerator<T> e = _enumerator ?? throw new InvalidOperationException(
             "This QueueMoveNextAwaitable is default; get one from CoQueueEnumerator.MoveNextAsync().");
-        return e.BeginMoveNext(_co);
+        // The thread check is here, where the queue changes: an awaitable carried to another thread is refused.
+        return e.BeginMoveNext(e.Queue.Scheduler.CurrentForAwait("CoQueueEnumerator.MoveNextAsync()"));
     }
 
     /// <summary>The awaiter of a <see cref="CoQueueEnumerator{T}.MoveNextAsync"/>.</summary>

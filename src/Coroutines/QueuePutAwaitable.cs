@@ -4,29 +4,32 @@ using System.Runtime.CompilerServices;
 namespace CoSched;
 
 /// <summary>
-/// A pending <see cref="CoQueue{T}.Put"/>. The put happens when it is awaited: <see cref="GetAwaiter"/> hands off or
-/// buffers the item at once when it can, else prepares a pooled waiter node holding the item for the await to park.
+/// A pending <see cref="CoQueue{T}.Put"/>. The put happens when it is awaited: <see cref="GetAwaiter"/> checks the
+/// thread and the coroutine, then hands off or buffers the item at once when it can, else prepares a pooled waiter node
+/// holding the item for the await to park. It holds no coroutine: whichever coroutine awaits it makes the put.
 /// </summary>
 public readonly struct QueuePutAwaitable<T>
 {
     private readonly CoQueue<T> _queue;
-    private readonly Coroutine _co;
     private readonly T _item;
 
-    internal QueuePutAwaitable(CoQueue<T> queue, Coroutine co, T item)
+    internal QueuePutAwaitable(CoQueue<T> queue, T item)
     {
         _queue = queue;
-        _co = co;
         _item = item;
     }
 
     /// <summary>Starts the put; used by <c>await</c>.</summary>
     /// <exception cref="QueueClosedException">The queue is closed (or the close error).</exception>
+    /// <exception cref="InvalidOperationException">Awaited outside any coroutine.</exception>
+    /// <exception cref="WrongThreadException">Awaited on a thread other than the scheduler's.</exception>
     public Awaiter GetAwaiter()
     {
         CoQueue<T> queue = _queue ?? throw new InvalidOperationException("This QueuePutAwaitable is default; get one from CoQueue.Put().");
+        // The thread check is here, where the queue changes, not in Put(): an awaitable carried to another thread is refused.
+        Coroutine co = queue.Scheduler.CurrentForAwait("CoQueue.Put()");
         if (queue.TryPutCore(_item, discard: true)) return default;
-        QueueWaiter<T> w = queue.RentWaiter(_co, isWriter: true, _item);
+        QueueWaiter<T> w = queue.RentWaiter(co, isWriter: true, _item);
         return new Awaiter(w, w.Version);
     }
 

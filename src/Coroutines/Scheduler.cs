@@ -161,7 +161,7 @@ public sealed partial class Scheduler
     /// during a drain: a thread's stack range may be reused by a new thread after it exits, but not while it drains.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool IsDrainingOnThisThread() => ThreadStack.Marker() - _stackLow < _drainStackSize;
+    internal bool IsDrainingOnThisThread() => ThreadStack.Marker() - _stackLow < _drainStackSize;
 
     /// <summary>True when called on the scheduler's own thread.</summary>
     public bool IsOnSchedulerThread => IsDrainingOnThisThread() || ReferenceEquals(Thread.CurrentThread, _thread);
@@ -877,6 +877,22 @@ public sealed partial class Scheduler
     {
         if (!IsDrainingOnThisThread() && !ReferenceEquals(Thread.CurrentThread, _thread)) ThrowWrongThread(what);
         return CurrentCoroutine ?? ThrowOutsideCoroutine(what);
+    }
+
+    /// <summary>
+    /// The slow half of <see cref="Coroutine.CheckAwaitedHere"/>: returns when the stack check alone could not tell (no
+    /// stack range is known) but <paramref name="co"/> is the running coroutine on this thread; throws otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal void RefuseCarriedAwait(Coroutine co)
+    {
+        const string what = "Awaiting a CoSched awaitable";
+        if (!IsDrainingOnThisThread() && !ReferenceEquals(Thread.CurrentThread, _thread)) ThrowWrongThread(what);
+        if (ReferenceEquals(CurrentCoroutine, co) && _inStep) return;
+        throw new InvalidOperationException(
+            $"This awaitable belongs to coroutine {co.Describe()}, which is not the one awaiting it. An awaitable (from " +
+            "Co.Pause(), handle.Wait(), Co.Sleep(), lazy.Wait(), ...) is bound to the coroutine that created it: create it in " +
+            "the coroutine that awaits it, and await it at once.");
     }
 
     internal static Coroutine ThrowOutsideCoroutine(string what) =>

@@ -43,6 +43,6 @@ public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, IC
     /// <summary>Returns holding a permit; throws <see cref="CancelledException"/> if cancelled before the hand-off.</summary>
     public void GetResult()
     {
-        if (Current.EndWait() == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
+        if (Current.EndWaitVerified() == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
     }
 }

@@ -183,9 +183,9 @@ public abstract class EventLoopBase : IEventLoop
     void IEventLoop.ParkSleeper(Coroutine sleeper, object continuation, TimeSpan delay)
     {
         SleepTimer timer = _freeSleepTimers ?? new SleepTimer(this);
-        _freeSleepTimers = timer.NextFree;
+        sleeper.Park(continuation, timer); // first: it refuses a carried awaitable before the pool changes
+        if (ReferenceEquals(timer, _freeSleepTimers)) _freeSleepTimers = timer.NextFree;
         timer.NextFree = null;
-        sleeper.Park(continuation, timer);
         timer.Sleeper = sleeper;
         Schedule(timer, delay);
     }

@@ -160,9 +160,9 @@ public sealed class GameLoopHost : EventLoopBase, IFrameLoop, IWaitSite
         else
         {
             FrameTimer timer = _freeFrameTimers ?? new FrameTimer(this);
-            _freeFrameTimers = timer.NextFree;
+            co.Park(continuation, timer); // first: it refuses a carried awaitable before the pool changes
+            if (ReferenceEquals(timer, _freeFrameTimers)) _freeFrameTimers = timer.NextFree;
             timer.NextFree = null;
-            co.Park(continuation, timer);
             timer.Waiter = co;
             timer.Deadline = Frame + frames;
             timer.Sequence = _frameSequence++;

@@ -71,9 +71,9 @@ public class MisuseTests
         Case("CoQueue.Capacity", w => _ = w.Queue.Capacity),
         Case("CoQueue.Count", w => _ = w.Queue.Count),
         Case("CoQueue.IsClosed", w => _ = w.Queue.IsClosed),
-        Case("CoQueue.Put", w => w.Queue.Put(1)),
+        Case("CoQueue.Put", w => w.Queue.Put(1).GetAwaiter()), // the put is checked where it happens: at the await
         Case("CoQueue.TryPut", w => w.Queue.TryPut(1)),
-        Case("CoQueue.Get", w => w.Queue.Get()),
+        Case("CoQueue.Get", w => w.Queue.Get().GetAwaiter()),
         Case("CoQueue.TryGet", w => w.Queue.TryGet(out _)),
         Case("CoQueue.Close", w => w.Queue.Close()),
         Case("CoQueue.GetAsyncEnumerator", w => w.Queue.GetAsyncEnumerator()),
@@ -162,8 +162,8 @@ public class MisuseTests
         Case("Co.WhenAll", _ => Co.WhenAll(new[] { One }).GetAwaiter().GetResult()),
         Case("Co.WhenAny", _ => Co.WhenAny(new[] { One }).GetAwaiter().GetResult()),
         Case("Co.Retry", _ => Co.Retry(One, RetryPolicy.Immediate).GetAwaiter().GetResult()),
-        Case("CoQueue.Put", w => w.Queue.Put(1)),
-        Case("CoQueue.Get", w => w.Queue.Get()),
+        Case("CoQueue.Put", w => w.Queue.Put(1).GetAwaiter()), // the put is checked where it happens: at the await
+        Case("CoQueue.Get", w => w.Queue.Get().GetAwaiter()),
         Case("CoQueueEnumerator.MoveNextAsync", w => w.Enumerator.MoveNextAsync()),
         Case("CoSemaphore.Acquire", w => w.Semaphore.Acquire()),
         Case("CoMutex.LockAsync", w => w.Mutex.LockAsync()),
