@@ -15,12 +15,6 @@ internal abstract class CoTaskSource<T> : Resumable
 {
     /// <summary>Bumped each time the result is consumed; a CoTask holding an older value is stale.</summary>
     internal int Version;
-    /// <summary>
-    /// The scheduler whose thread may await this source and read its result (set by state-machine boxes, which come from
-    /// a scheduler's pool); null for sources made outside any drain, which check no thread. .NET code on another thread
-    /// uses <see cref="CoTask.AsTask"/>, called on the scheduler's thread.
-    /// </summary>
-    internal Scheduler? Owner;
     // _continuation and _awaiter are left behind after a completion (_awaited says whether they are current): pooled
     // sources and records are reused in pairs (a spawn site's body box and its record come off their LIFO pools
     // together), so the next registration usually finds the same references and skips two GC write barriers.
@@ -55,9 +49,9 @@ internal abstract class CoTaskSource<T> : Resumable
     /// <summary>Registers the continuation of <paramref name="co"/> (null: an awaiter outside any coroutine).</summary>
     internal void OnCompleted(object continuation, int token, Coroutine? co)
     {
-        // No coroutine: host code on the scheduler's thread (allowed), or another thread (refused: it would race the
+        // No coroutine: host code on a scheduler's thread (allowed), or another thread (refused: it would race the
         // scheduler's completion of this source and could lose the wake-up).
-        if (co is null) Owner?.CheckThread(AwaitMember);
+        if (co is null) Scheduler.CheckSchedulerThread(AwaitMember);
         CheckToken(token);
         if (_awaited)
             throw new InvalidOperationException("This CoTask is already being awaited. A CoTask can be awaited only once; " +
@@ -79,9 +73,9 @@ internal abstract class CoTaskSource<T> : Resumable
 
     internal T GetResult(int token)
     {
-        // Reading the result recycles the source: only on the scheduler's thread (the stack check first, one compare).
-        Scheduler? owner = Owner;
-        if (owner is not null && !owner.IsDrainingOnThisThread()) owner.CheckThread(AwaitMember);
+        // Reading the result recycles the source: only on a scheduler's thread (a drain's stack check first; the sources
+        // name no scheduler, which would cost 8 B in every parked frame).
+        if (Scheduler.DrainingHereHint is null) Scheduler.CheckSchedulerThread(AwaitMember);
         CheckToken(token);
         if (!_completed)
             throw new InvalidOperationException("This CoTask has not completed. A CoTask must be awaited, not read " +
@@ -159,7 +153,7 @@ internal abstract class CoTaskSource<T> : Resumable
         }
     }
 
-    private const string AwaitMember = "Awaiting a CoTask (.NET code on another thread: call AsTask() on the scheduler's thread)";
+    private const string AwaitMember = "Awaiting a CoTask (.NET code on another thread: call AsTask() on the scheduler's thread, then await the Task)";
 
     private void CheckToken(int token)
     {

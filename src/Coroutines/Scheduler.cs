@@ -20,6 +20,9 @@ public sealed partial class Scheduler
     /// <summary>The scheduler draining on this thread (set for the duration of a drain; one thread-static write per drain, not per step).</summary>
     [ThreadStatic] private static Scheduler? t_draining;
 
+    /// <summary>Set on a thread that created a scheduler (its owning thread): CoTask results may be read there.</summary>
+    [ThreadStatic] private static bool t_ownsScheduler;
+
     /// <summary>
     /// The scheduler that most recently began a drain, on any thread: a hint that spares the thread-static read of
     /// <see cref="t_draining"/> on hot paths. Only trusted after <see cref="IsDrainingOnThisThread"/> confirms it.
@@ -97,6 +100,7 @@ public sealed partial class Scheduler
     {
         Thread t = Thread.CurrentThread;
         _thread = t;
+        t_ownsScheduler = true;
         _threadId = t.ManagedThreadId;
         _threadName = t.Name;
         (_stackLow, _stackSize) = ThreadStack.OfCurrentThread();
@@ -868,6 +872,18 @@ public sealed partial class Scheduler
     }
 
     private void ThrowWrongThread(string member) => throw new WrongThreadException(member, _threadId, _threadName);
+
+    /// <summary>
+    /// Throws <see cref="WrongThreadException"/> on a thread that owns no scheduler: what a CoTask checks when it is
+    /// awaited outside any coroutine or its result is read outside a drain (its source does not name its scheduler).
+    /// </summary>
+    internal static void CheckSchedulerThread(string member)
+    {
+        if (DrainingHere is null && !t_ownsScheduler)
+            throw new WrongThreadException($"{member} was attempted on thread {Environment.CurrentManagedThreadId}, which " +
+                                           "runs no CoSched scheduler. CoSched state is single-threaded: from other threads use " +
+                                           "scheduler.Post(...) (or InvokeAsync with an event loop) to run the call on the scheduler's thread.");
+    }
 
     /// <summary>
     /// The coroutine that is awaiting a primitive of this scheduler right now; throws the documented exceptions when

@@ -29,19 +29,18 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : CoTaskSource<TRe
         // Boxes are rented when a frame first suspends, which happens inside a drain (outside one, the await throws).
         Scheduler? scheduler = Scheduler.DrainingHere;
         if (scheduler is null) return new StateMachineBox<TStateMachine, TResult>();
-        StateMachineBox<TStateMachine, TResult>? box =
-            Unsafe.As<StateMachineBox<TStateMachine, TResult>?>(scheduler.PoolTake(s_poolSlot));
-        if (box is not null) return box; // a box from this scheduler's pool already names it as its owner
-        return new StateMachineBox<TStateMachine, TResult> { Owner = scheduler };
+        return Unsafe.As<StateMachineBox<TStateMachine, TResult>?>(scheduler.PoolTake(s_poolSlot))
+               ?? new StateMachineBox<TStateMachine, TResult>();
     }
 
     protected override void Recycle()
     {
         StateMachine = default!;
         _foreign?.Clear();
-        // Back to its owner's pool (GetResult has checked that this is the owner's thread), never to another scheduler's:
-        // a box names its owner for the thread check. A box made outside any drain has none and is left to the GC.
-        Owner?.PoolReturn(s_poolSlot, this);
+        // Results are read inside drains; one read elsewhere (a host reading a finished CoTask) just leaves the box to the GC.
+        Scheduler? scheduler = Scheduler.DrainingHere;
+        if (scheduler is null) return;
+        scheduler.PoolReturn(s_poolSlot, this);
     }
 
     // No ExecutionContext is captured here: the scheduler saves each coroutine's context when a step ends and restores it
