@@ -100,6 +100,7 @@ public sealed class CoQueueEnumerator<T> : IAsyncEnumerator<T>, IValueTaskSource
 
     internal void Park(QueueWaiter<T> w, object continuation)
     {
+        w.Co.CheckAwaitedHere(); // before the enumerator changes: an awaiter carried to another thread is refused
         _parked = w;
         _queue.ParkReader(w, continuation);
     }
