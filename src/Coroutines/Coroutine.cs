@@ -200,7 +200,7 @@ internal abstract class Coroutine : IWaitSite
     /// Refuses to park this coroutine, or to end its wait, unless it is the coroutine running now, on its scheduler's
     /// thread. Awaitables capture their coroutine when they are created (<c>Co.Pause()</c>, <c>handle.Wait()</c>, ...):
     /// one carried to another thread or another coroutine and awaited there must neither park this coroutine nor touch
-    /// the scheduler from two threads. Three loads and two compares on the hot path; the verdict is in
+    /// the scheduler from two threads. Four loads and two compares on the hot path; the verdict is in
     /// <see cref="Scheduler.RefuseCarriedAwait"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
