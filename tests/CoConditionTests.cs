@@ -134,7 +134,7 @@ public class CoConditionTests
         {
             errors.Add(CoQueueTests.Record(() => cond.Signal()));
             errors.Add(CoQueueTests.Record(() => cond.Broadcast()));
-            errors.Add(CoQueueTests.Record(() => cond.Wait()));
+            errors.Add(CoQueueTests.Record(() => _ = cond.Wait().IsCompleted)); // checked at the await
             errors.Add(CoQueueTests.Record(() => new CoCondition(s)));
         });
         t.Start();
@@ -148,6 +148,8 @@ public class CoConditionTests
     {
         var s = new Scheduler();
         var cond = new CoCondition(s);
-        Assert.Throws<InvalidOperationException>(() => cond.Wait());
+        // Checked at the await (IsCompleted); creating the awaitable touches nothing.
+        Assert.Throws<InvalidOperationException>(() => cond.Wait().IsCompleted);
+        Assert.Equal(0, cond.WaiterCount);
     }
 }

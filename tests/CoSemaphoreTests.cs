@@ -188,10 +188,10 @@ public class CoSemaphoreTests
         {
             errors.Add(CoQueueTests.Record(() => sem.TryAcquire()));
             errors.Add(CoQueueTests.Record(() => sem.Release()));
-            errors.Add(CoQueueTests.Record(() => sem.Acquire()));
+            errors.Add(CoQueueTests.Record(() => _ = sem.Acquire().IsCompleted)); // checked at the await
             errors.Add(CoQueueTests.Record(() => _ = sem.Available));
             errors.Add(CoQueueTests.Record(() => mutex.TryLock()));
-            errors.Add(CoQueueTests.Record(() => mutex.LockAsync()));
+            errors.Add(CoQueueTests.Record(() => _ = mutex.LockAsync().IsCompleted));
             errors.Add(CoQueueTests.Record(() => mutex.Unlock()));
             errors.Add(CoQueueTests.Record(() => new CoSemaphore(s, 1)));
         });
@@ -208,7 +208,9 @@ public class CoSemaphoreTests
     {
         var s = new Scheduler();
         var sem = new CoSemaphore(s, 1);
-        Assert.Throws<InvalidOperationException>(() => sem.Acquire());
+        // Checked at the await (IsCompleted), before a permit is taken; creating the awaitable touches nothing.
+        Assert.Throws<InvalidOperationException>(() => sem.Acquire().IsCompleted);
+        Assert.Equal(1, sem.Available);
         Assert.Throws<InvalidOperationException>(() => new CoSemaphore(1, 1));
     }
 }

@@ -34,12 +34,10 @@ public sealed class CoCondition : IWaitSite
     /// <summary>Suspends until a later <see cref="Signal"/> (if first in line) or <see cref="Broadcast"/>.</summary>
     /// <exception cref="CancelledException">The coroutine was cancelled before it was woken.</exception>
     /// <exception cref="InvalidOperationException">Awaited outside any coroutine.</exception>
-    /// <exception cref="WrongThreadException">Called from a thread other than the scheduler's.</exception>
-    public ConditionWaitAwaitable Wait()
-    {
-        _scheduler.CurrentForAwait("CoCondition.Wait()"); // refuses a wrong thread or a caller outside any coroutine now
-        return new ConditionWaitAwaitable(this);
-    }
+    /// <exception cref="WrongThreadException">Awaited on a thread other than the scheduler's.</exception>
+    /// <remarks>The checks happen at the await (the awaiter's <c>IsCompleted</c>, which looks up the waiting coroutine anyway):
+    /// creating the awaitable touches nothing, and an awaitable carried to another thread is refused there.</remarks>
+    public ConditionWaitAwaitable Wait() => new(this);
 
     internal Scheduler Scheduler => _scheduler;
 

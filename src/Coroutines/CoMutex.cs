@@ -39,8 +39,8 @@ public sealed class CoMutex
     /// </summary>
     /// <exception cref="CancelledException">The coroutine was cancelled before it got the lock (it does not hold it).</exception>
     /// <exception cref="InvalidOperationException">Awaited outside any coroutine.</exception>
-    /// <exception cref="WrongThreadException">Called from a thread other than the scheduler's.</exception>
-    public MutexLockAwaitable LockAsync() => new(this, _semaphore.AcquireFor("CoMutex.LockAsync()"));
+    /// <exception cref="WrongThreadException">Awaited on a thread other than the scheduler's.</exception>
+    public MutexLockAwaitable LockAsync() => new(this, _semaphore.Acquire());
 
     /// <summary>Takes the lock if it is free (false while held or while others wait). Release it with <see cref="Unlock"/>.</summary>
     /// <exception cref="WrongThreadException">Called from a thread other than the scheduler's.</exception>

@@ -93,14 +93,13 @@ public sealed class CoSemaphore : IWaitSite
     /// </summary>
     /// <exception cref="CancelledException">The coroutine was cancelled before it got a permit (it holds none).</exception>
     /// <exception cref="InvalidOperationException">Awaited outside any coroutine.</exception>
-    /// <exception cref="WrongThreadException">Called from a thread other than the scheduler's.</exception>
-    public SemaphoreAcquireAwaitable Acquire() => AcquireFor("CoSemaphore.Acquire()");
+    /// <exception cref="WrongThreadException">Awaited on a thread other than the scheduler's.</exception>
+    /// <remarks>The checks happen at the await (the awaiter's <c>IsCompleted</c>, before it takes a free permit):
+    /// creating the awaitable touches nothing, and an awaitable carried to another thread is refused there.</remarks>
+    public SemaphoreAcquireAwaitable Acquire() => new(this);
 
-    internal SemaphoreAcquireAwaitable AcquireFor(string what)
-    {
-        _scheduler.CurrentForAwait(what); // refuses a wrong thread or a caller outside any coroutine now
-        return new SemaphoreAcquireAwaitable(this);
-    }
+    /// <summary>What an await of this semaphore is called in error messages ("CoSemaphore.Acquire", "CoMutex.LockAsync").</summary>
+    internal string WaitName => _waitName;
 
     internal Scheduler Scheduler => _scheduler;
 

@@ -13,18 +13,22 @@ public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, IC
 
     internal SemaphoreAcquireAwaitable(CoSemaphore semaphore) => _semaphore = semaphore;
 
-    private Coroutine Current => _semaphore.Scheduler.CurrentForAwait("CoSemaphore.Acquire()");
+    private Coroutine Current => _semaphore.Scheduler.CurrentForAwait(_semaphore.WaitName);
 
     /// <summary>Gets the awaiter (itself).</summary>
     public SemaphoreAcquireAwaitable GetAwaiter() => this;
 
-    /// <summary>True (holding the permit) when one was free; otherwise throws if the coroutine is being cancelled.</summary>
+    /// <summary>
+    /// True (holding the permit) when one was free; otherwise throws if the coroutine is being cancelled. Checks first that
+    /// it runs in a coroutine on the scheduler's thread.
+    /// </summary>
     public bool IsCompleted
     {
         get
         {
+            Coroutine co = Current; // the thread check, before the semaphore changes
             if (_semaphore.TryTake()) return true;
-            Current.ThrowIfCancelled();
+            co.ThrowIfCancelled();
             return false;
         }
     }

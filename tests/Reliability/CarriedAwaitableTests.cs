@@ -192,7 +192,8 @@ public class CarriedAwaitableTests
         var s = new Scheduler();
         var cond = new CoCondition(s);
         var sem = new CoSemaphore(s, 1, 0);
-        Exception? condError = null, semError = null;
+        var free = new CoSemaphore(s, 1, 1); // a free permit: the await would take it at once, in IsCompleted
+        Exception? condError = null, semError = null, freeError = null;
         int condWaitersAfter = -1, semWaitersAfter = -1;
         bool done = false;
         s.Spawn(async () =>
@@ -201,6 +202,8 @@ public class CarriedAwaitableTests
             condError = OnAnotherThread(() => AwaitByHand(() => w.IsCompleted, c => w.UnsafeOnCompleted(c), w.GetResult));
             SemaphoreAcquireAwaitable a = sem.Acquire();
             semError = OnAnotherThread(() => AwaitByHand(() => a.IsCompleted, c => a.UnsafeOnCompleted(c), a.GetResult));
+            SemaphoreAcquireAwaitable f = free.Acquire();
+            freeError = OnAnotherThread(() => AwaitByHand(() => f.IsCompleted, c => f.UnsafeOnCompleted(c), f.GetResult));
             condWaitersAfter = cond.WaiterCount;
             semWaitersAfter = sem.WaiterCount;
             done = true;
@@ -208,8 +211,10 @@ public class CarriedAwaitableTests
         Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
         AssertWrongThread(condError);
         AssertWrongThread(semError);
+        AssertWrongThread(freeError);
         Assert.Equal((0, 0), (condWaitersAfter, semWaitersAfter));
         Assert.Equal(0, sem.Available);
+        Assert.Equal(1, free.Available); // the permit was not taken on the other thread
         Assert.True(done);
     }
 
