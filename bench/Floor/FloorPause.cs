@@ -22,31 +22,24 @@ public readonly struct FloorPause : ICriticalNotifyCompletion
     public void UnsafeOnCompleted(Action continuation) => throw new NotSupportedException();
 }
 
-/// <summary>
-/// pause_loop on the featureless floor: one method pauses n times. Not a product and not a baseline: the yardstick
-/// that says how much of a CoSched pause its promises cost on the machine at hand.
-/// </summary>
-public sealed class PauseLoopFloor : Scenario
+/// <summary>pause_loop on the featureless floor: one method pauses n times.</summary>
+public sealed class PauseLoopFloor : FloorScenario
 {
     internal const int N = 10_000;
-    private readonly FloorScheduler _scheduler = new();
     private int _pauses;
 
     public override string Name => "pause_loop";
-    public override string Backend => FloorNames.Backend;
     public override int Operations => N;
     public override string Unit => "pause";
-    public override bool IsFloor => true;
     public override double? PublishedFloorNs => 5.5;
 
-    public override void Run()
+    private protected override void Start()
     {
-        FloorScheduler.Current = _scheduler; // per run: several floor rows may share a process
         _pauses = 0;
         _ = Loop();
-        _scheduler.Drain();
-        Drain.Check(_pauses, N, "floor pauses");
     }
+
+    private protected override void Check() => Drain.Check(_pauses, N, "floor pauses");
 
     private async FloorTask Loop()
     {

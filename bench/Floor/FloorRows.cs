@@ -4,10 +4,9 @@ namespace CoSched.Bench.Floor;
 
 /// <summary>spawn_wait on the featureless floor: n bodies queued to start, each pauses once and reports its end; the
 /// parent waits for the count to reach zero.</summary>
-public sealed class SpawnWaitFloor : Scenario
+public sealed class SpawnWaitFloor : FloorScenario
 {
     private readonly int _children;
-    private readonly FloorScheduler _scheduler = new();
     private readonly FloorJoin _join = new();
     private readonly Func<FloorTask> _child;
     private int _ended;
@@ -19,25 +18,22 @@ public sealed class SpawnWaitFloor : Scenario
     }
 
     public override string Name => SpawnWaitNames.Name(_children);
-    public override string Backend => FloorNames.Backend;
     public override int Operations => _children;
     public override string Unit => "child";
-    public override bool IsFloor => true;
     public override double? PublishedFloorNs => 33;
 
-    public override void Run()
+    private protected override void Start()
     {
-        FloorScheduler.Current = _scheduler; // per run: several floor rows may share a process
         _ended = 0;
         _ = Parent();
-        _scheduler.Drain();
-        Drain.Check(_ended, 1, "floor joins");
     }
+
+    private protected override void Check() => Drain.Check(_ended, 1, "floor joins");
 
     private async FloorTask Parent()
     {
         _join.Reset(_children);
-        for (int i = 0; i < _children; i++) _scheduler.Spawn(_child);
+        for (int i = 0; i < _children; i++) Floor.Spawn(_child);
         await _join.Wait();
         _ended++;
     }
@@ -50,29 +46,25 @@ public sealed class SpawnWaitFloor : Scenario
 }
 
 /// <summary>semaphore(2) 8 co on the featureless floor: 8 methods share 2 permits, acquire / pause / release.</summary>
-public sealed class SemaphoreContendedFloor : Scenario
+public sealed class SemaphoreContendedFloor : FloorScenario
 {
     private const int Cycles = SemaphoreContendedCoSched.Cycles;
     private const int Workers = SemaphoreContendedCoSched.WorkerCount;
-    private readonly FloorScheduler _scheduler = new();
     private readonly FloorSemaphore _semaphore = new(SemaphoreContendedCoSched.Permits);
     private int _cycles;
 
     public override string Name => "semaphore(2) 8 co";
-    public override string Backend => FloorNames.Backend;
     public override int Operations => Cycles;
     public override string Unit => "cycle";
-    public override bool IsFloor => true;
     public override double? PublishedFloorNs => 15;
 
-    public override void Run()
+    private protected override void Start()
     {
-        FloorScheduler.Current = _scheduler; // per run: several floor rows may share a process
         _cycles = 0;
         for (int i = 0; i < Workers; i++) _ = Worker();
-        _scheduler.Drain();
-        Drain.Check(_cycles, Cycles, "floor cycles");
     }
+
+    private protected override void Check() => Drain.Check(_cycles, Cycles, "floor cycles");
 
     private async FloorTask Worker()
     {
@@ -88,30 +80,26 @@ public sealed class SemaphoreContendedFloor : Scenario
 }
 
 /// <summary>cond_var ping-pong on the featureless floor: the same round trip over two floor conditions.</summary>
-public sealed class CondVarPingPongFloor : Scenario
+public sealed class CondVarPingPongFloor : FloorScenario
 {
     private const int Rounds = CondVarPingPongCoSched.Rounds;
-    private readonly FloorScheduler _scheduler = new();
     private readonly FloorCondition _ping = new();
     private readonly FloorCondition _pong = new();
     private int _rounds;
 
     public override string Name => "cond_var ping-pong";
-    public override string Backend => FloorNames.Backend;
     public override int Operations => Rounds;
     public override string Unit => "round";
-    public override bool IsFloor => true;
     public override double? PublishedFloorNs => 24;
 
-    public override void Run()
+    private protected override void Start()
     {
-        FloorScheduler.Current = _scheduler; // per run: several floor rows may share a process
         _rounds = 0;
         _ = A();
         _ = B();
-        _scheduler.Drain();
-        Drain.Check(_rounds, Rounds, "floor rounds");
     }
+
+    private protected override void Check() => Drain.Check(_rounds, Rounds, "floor rounds");
 
     private async FloorTask A()
     {
@@ -132,9 +120,4 @@ public sealed class CondVarPingPongFloor : Scenario
             _rounds++;
         }
     }
-}
-
-internal static class FloorNames
-{
-    internal const string Backend = "featureless floor (no promises)";
 }

@@ -246,10 +246,8 @@ internal abstract class Coroutine : IWaitSite
         Waiting = true;
         _siteActive = false;
         if (!ReferenceEquals(Continuation, continuation)) Continuation = continuation;
-        Scheduler scheduler = Scheduler;
-        System.Threading.ExecutionContext? ec = ThreadContext.Get(scheduler.Thread);
-        if (!ReferenceEquals(ec, SavedContext)) SavedContext = ec;
-        scheduler.WakeWhileDraining(this); // a coroutine only runs inside a drain
+        SaveContext();
+        Scheduler.WakeWhileDraining(this); // a coroutine only runs inside a drain
     }
 
     private static void ThrowAlreadyWaiting() =>
@@ -280,6 +278,7 @@ internal abstract class Coroutine : IWaitSite
     /// Remembers the innermost suspended frame's ExecutionContext; the scheduler restores it when the next step begins.
     /// Taken at the suspension point itself, before enclosing CoTask builders restore their callers' context.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void SaveContext()
     {
         System.Threading.ExecutionContext? ec = ThreadContext.Get(Scheduler.Thread);
