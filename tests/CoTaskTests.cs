@@ -147,6 +147,7 @@ public class CoTaskTests
     [Fact]
     public void CoTask_method_awaiting_a_Task_outside_any_coroutine_throws()
     {
+        _ = new Scheduler(); // a CoTask's outcome is read on a scheduler's thread (elsewhere: WrongThreadException)
         var tcs = new TaskCompletionSource();
         CoTask t = AwaitsTask(tcs.Task);
         tcs.SetResult();

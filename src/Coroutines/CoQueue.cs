@@ -348,15 +348,23 @@ public sealed class CoQueue<T> : IAsyncEnumerable<T>
         _freeWaiters = w;
     }
 
-    /// <summary>The awaiter's IsCompleted on the slow path: deliver a pending cancel before parking.</summary>
+    /// <summary>
+    /// The awaiter's IsCompleted on the slow path: the park's refusals (here, so the awaiting method's finally blocks
+    /// run; see <see cref="Coroutine.CheckCanPark"/>), then a pending cancel, before parking. The node goes back to the
+    /// pool on a throw: the await never happens.
+    /// </summary>
     internal void ThrowIfCancelledBeforePark(QueueWaiter<T> w)
     {
         Coroutine co = w.Co;
-        if (co.Cancelled && co.ShieldDepth == 0)
-        {
-            ReturnWaiter(w);
-            Coroutine.ThrowCancelled();
-        }
+        if (co.Waiting || co.Cancelled && co.ShieldDepth == 0) RefuseBeforePark(w, co);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RefuseBeforePark(QueueWaiter<T> w, Coroutine co)
+    {
+        ReturnWaiter(w);
+        co.CheckCanParkVerified(); // the coroutine was looked up (thread and all) when the node was rented
+        Coroutine.ThrowCancelled();
     }
 
     internal void ParkReader(QueueWaiter<T> w, object continuation)

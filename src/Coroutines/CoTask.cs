@@ -70,7 +70,7 @@ public readonly struct CoTask
         internal Awaiter(CoTask task) => _task = task;
 
         /// <summary>True when the task has completed.</summary>
-        public bool IsCompleted => _task.Source is null || _task.Source.IsCompleted(_task.Token);
+        public bool IsCompleted => _task.Source is null || _task.Source.IsCompletedForAwait(_task.Token);
 
         /// <summary>Ends the await: rethrows the task's exception, if any.</summary>
         public void GetResult() => _task.Source?.GetResult(_task.Token);

@@ -72,7 +72,7 @@ public readonly struct CoTask<T>
         internal Awaiter(CoTask<T> task) => _task = task;
 
         /// <summary>True when the task has completed.</summary>
-        public bool IsCompleted => _task.Source is null || _task.Source.IsCompleted(_task.Token);
+        public bool IsCompleted => _task.Source is null || _task.Source.IsCompletedForAwait(_task.Token);
 
         /// <summary>Ends the await: returns the result or rethrows the task's exception.</summary>
         public T GetResult() => _task.Source is null ? _task.Result : _task.Source.GetResult(_task.Token);

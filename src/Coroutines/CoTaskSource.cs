@@ -43,6 +43,25 @@ internal abstract class CoTaskSource<T> : Resumable
         return _completed;
     }
 
+    /// <summary>
+    /// An awaiter's IsCompleted: when the answer is false, it also makes the refusals of <see cref="OnCompleted(object, int, Coroutine?)"/>
+    /// (awaited twice, another thread) here, where a throw reaches the awaiting method as an ordinary exception and its
+    /// finally blocks run (see <see cref="Coroutine.CheckCanPark"/>). OnCompleted keeps them for awaiters driven by hand.
+    /// </summary>
+    internal bool IsCompletedForAwait(int token)
+    {
+        CheckToken(token);
+        if (_completed) return true;
+        if (_awaited) ThrowAwaitedTwice();
+        if (Scheduler.CurrentCoroutineOrNull is null) Scheduler.CheckSchedulerThread(AwaitMember);
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowAwaitedTwice() =>
+        throw new InvalidOperationException("This CoTask is already being awaited. A CoTask can be awaited only once; " +
+                                            "store its result, or use AsTask() to share it.");
+
     internal void OnCompleted(object continuation, int token) =>
         OnCompleted(continuation, token, Scheduler.CurrentCoroutineOrNull);
 
@@ -53,9 +72,7 @@ internal abstract class CoTaskSource<T> : Resumable
         // scheduler's completion of this source and could lose the wake-up).
         if (co is null) Scheduler.CheckSchedulerThread(AwaitMember);
         CheckToken(token);
-        if (_awaited)
-            throw new InvalidOperationException("This CoTask is already being awaited. A CoTask can be awaited only once; " +
-                                                "store its result, or use AsTask() to share it.");
+        if (_awaited) ThrowAwaitedTwice();
         _awaited = true;
         if (!ReferenceEquals(_awaiter, co)) _awaiter = co;
         // As with Task: the awaiting frame resumes in the context it awaited in, not in what the callee left behind.

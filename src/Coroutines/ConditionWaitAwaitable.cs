@@ -23,7 +23,9 @@ public readonly struct ConditionWaitAwaitable : ICriticalNotifyCompletion, ICoAw
     {
         get
         {
-            Current.ThrowIfCancelled();
+            Coroutine co = Current;
+            co.CheckCanParkVerified(); // refusals here, not in the park, so the awaiting method's finally blocks run
+            co.ThrowIfCancelled();
             return false;
         }
     }
@@ -32,12 +34,16 @@ public readonly struct ConditionWaitAwaitable : ICriticalNotifyCompletion, ICoAw
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+    public void UnsafeOnCompleted(Action continuation) => _condition.Park(Current, continuation); // checked lookup
 
     void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
 
-    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
-    internal void ParkCo(object continuation) => _condition.Park(Current, continuation);
+    /// <summary>
+    /// The CoTask builder's park, with a continuation that is a state-machine box (see <see cref="Resumable"/>). The
+    /// coroutine is read without the thread check: the compiler calls <see cref="IsCompleted"/>, which made it, just
+    /// before, with nothing in between (see <see cref="Coroutine.CheckCanPark"/>).
+    /// </summary>
+    internal void ParkCo(object continuation) => _condition.Park(_condition.Scheduler.CurrentCoroutine!, continuation);
 
     /// <summary>Returns once woken; throws <see cref="CancelledException"/> if cancelled before being woken.</summary>
     public void GetResult()

@@ -211,6 +211,39 @@ internal abstract class Coroutine : IWaitSite
     }
 
     /// <summary>
+    /// The refusals of a park (<see cref="CheckAwaitedHere"/>, then "already waiting"), made by an awaiter's
+    /// <c>IsCompleted</c> before it answers false. A throw there is an ordinary exception at the await: the awaiting
+    /// method's <c>finally</c> blocks and <c>using</c> scopes run (a held lock is released). The same throw from
+    /// <c>OnCompleted</c> would skip them: the compiler-generated method has already marked itself suspended, so its
+    /// <c>finally</c> blocks stand down. The parks keep their own checks for awaiters driven by hand.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void CheckCanPark()
+    {
+        CheckAwaitedHere();
+        if (Waiting) ThrowAlreadyWaiting();
+    }
+
+    /// <summary><see cref="CheckCanPark"/> for a caller that has just looked this coroutine up as the current one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void CheckCanParkVerified()
+    {
+        if (Waiting) ThrowAlreadyWaiting();
+    }
+
+    /// <summary><see cref="CheckCanPark"/> for a join of <paramref name="target"/>, which must be another coroutine.</summary>
+    internal void CheckCanJoin(Coroutine target)
+    {
+        CheckCanPark();
+        if (ReferenceEquals(target, this)) ThrowSelfJoin();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void ThrowSelfJoin() =>
+        throw new InvalidOperationException("A coroutine cannot wait for itself to end: it would never resume. Wait for it " +
+                                            "from another coroutine (or the host), or return from its body instead.");
+
+    /// <summary>
     /// Records the continuation of a wait on <paramref name="site"/>; the site wakes it with <see cref="Scheduler.Wake"/>.
     /// Checks first that this coroutine is the one awaiting (see <see cref="CheckAwaitedHere"/>).
     /// </summary>
@@ -237,12 +270,11 @@ internal abstract class Coroutine : IWaitSite
 
     /// <summary>
     /// <see cref="Park"/> for a pause: no wait site (a paused coroutine is queued, so a cancel has nothing to remove) and
-    /// no hand-off outcome to record (the pause's GetResult only checks for a cancel).
+    /// no hand-off outcome to record (the pause's GetResult only checks for a cancel). The caller has made the checks
+    /// of <see cref="CheckCanPark"/>: the pause's IsCompleted for the CoTask builder, its OnCompleted otherwise.
     /// </summary>
-    internal void ParkForPause(object continuation)
+    internal void ParkForPauseVerified(object continuation)
     {
-        CheckAwaitedHere();
-        if (Waiting) ThrowAlreadyWaiting();
         Waiting = true;
         _siteActive = false;
         if (!ReferenceEquals(Continuation, continuation)) Continuation = continuation;
@@ -250,9 +282,12 @@ internal abstract class Coroutine : IWaitSite
         Scheduler.WakeWhileDraining(this); // a coroutine only runs inside a drain
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowAlreadyWaiting() =>
-        throw new InvalidOperationException("This coroutine is already waiting on something else. A coroutine waits on " +
-                                            "one thing at a time; use Spawn (or a task group) for concurrent waits.");
+        throw new InvalidOperationException("This coroutine is already waiting on something else: usually a CoTask method " +
+                                            "that was called and suspended but not awaited. A coroutine waits on one thing " +
+                                            "at a time: await each CoTask where it is called, or use Spawn (or a task group) " +
+                                            "for concurrent work.");
 
     /// <summary>
     /// Called by a primitive's GetResult: whether the await completed at once, was signalled by the primitive, or was

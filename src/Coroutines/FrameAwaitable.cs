@@ -26,6 +26,7 @@ public readonly struct FrameAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Fr
         get
         {
             if (_frames == 0) return true;
+            _co.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run
             _co.ThrowIfCancelled();
             return false;
         }

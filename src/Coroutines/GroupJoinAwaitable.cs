@@ -26,6 +26,7 @@ internal readonly struct GroupJoinAwaitable : ICriticalNotifyCompletion, ICoAwai
         get
         {
             if (_group.LiveChildren == 0) return true;
+            _caller.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run
             if (_caller.Cancelled && _caller.ShieldDepth == 0) _group.OnCallerCancelled();
             return false;
         }

@@ -26,6 +26,7 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
         get
         {
             if (_target.HasEnded) return true;
+            _waiter.CheckCanJoin(_target); // refusals here, not in the park, so the awaiting method's finally blocks run
             _waiter.ThrowIfCancelled();
             return false;
         }
@@ -42,8 +43,7 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
     /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
     internal void ParkCo(object continuation)
     {
-        if (ReferenceEquals(_target, _waiter))
-            throw new InvalidOperationException("A coroutine cannot wait for itself to end.");
+        if (ReferenceEquals(_target, _waiter)) Coroutine.ThrowSelfJoin();
         _waiter.Park(continuation, _target);
         _target.Extras.Joiners.Add(_waiter);
     }
@@ -89,6 +89,7 @@ public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Joi
         get
         {
             if (_target.HasEnded) return true;
+            _waiter.CheckCanJoin(_target); // refusals here, not in the park, so the awaiting method's finally blocks run
             _waiter.ThrowIfCancelled();
             return false;
         }
@@ -105,8 +106,7 @@ public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Joi
     /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
     internal void ParkCo(object continuation)
     {
-        if (ReferenceEquals(_target, _waiter))
-            throw new InvalidOperationException("A coroutine cannot wait for itself to end.");
+        if (ReferenceEquals(_target, _waiter)) Coroutine.ThrowSelfJoin();
         _waiter.Park(continuation, _target);
         _target.Extras.Joiners.Add(_waiter);
     }

@@ -24,8 +24,10 @@ public readonly struct LazyAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
         get
         {
             if (_lazy.IsSettled) return true;
+            // Refusals here, not in the park, so the awaiting method's finally blocks run; and before the initializer
+            // starts (it spawns), so a carried awaitable changes nothing.
+            _waiter.CheckCanPark();
             _waiter.ThrowIfCancelled();
-            _waiter.CheckAwaitedHere(); // starting the initializer spawns: refuse a carried awaitable first
             _lazy.EnsureStarted();
             return false;
         }

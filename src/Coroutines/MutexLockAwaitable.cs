@@ -22,14 +22,14 @@ public readonly struct MutexLockAwaitable : ICriticalNotifyCompletion, ICoAwaite
     public bool IsCompleted => _acquire.IsCompleted;
 
     /// <inheritdoc />
-    public void OnCompleted(Action continuation) => _acquire.ParkCo(continuation);
+    public void OnCompleted(Action continuation) => _acquire.UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+    public void UnsafeOnCompleted(Action continuation) => _acquire.UnsafeOnCompleted(continuation);
 
     void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
 
-    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
+    /// <summary>The CoTask builder's park (see <see cref="SemaphoreAcquireAwaitable.ParkCo"/>).</summary>
     internal void ParkCo(object continuation) => _acquire.ParkCo(continuation);
 
     /// <summary>Returns the releaser of the lock now held; throws <see cref="CancelledException"/> if cancelled first.</summary>

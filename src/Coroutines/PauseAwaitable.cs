@@ -18,6 +18,7 @@ public readonly struct PauseAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Pa
     {
         get
         {
+            _co.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run
             _co.ThrowIfCancelled();
             return false;
         }
@@ -27,15 +28,20 @@ public readonly struct PauseAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Pa
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+    public void UnsafeOnCompleted(Action continuation)
+    {
+        _co.CheckCanPark(); // a .NET builder or a hand-driven awaiter: check again (see ParkCo)
+        _co.ParkForPauseVerified(continuation);
+    }
 
     void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
 
-    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>), queued for the next round.</summary>
-    internal void ParkCo(object continuation)
-    {
-        _co.ParkForPause(continuation);
-    }
+    /// <summary>
+    /// The CoTask builder's park, with a continuation that is a state-machine box (see <see cref="Resumable"/>), queued
+    /// for the next round. No checks here: the compiler calls <see cref="IsCompleted"/>, which made them, just before,
+    /// with nothing in between (see <see cref="Coroutine.CheckCanPark"/>).
+    /// </summary>
+    internal void ParkCo(object continuation) => _co.ParkForPauseVerified(continuation);
 
     /// <summary>Ends the pause; throws <see cref="CancelledException"/> if a cancel arrived meanwhile.</summary>
     public void GetResult() => _co.ThrowIfCancelled();

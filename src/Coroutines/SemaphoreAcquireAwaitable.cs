@@ -28,6 +28,7 @@ public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, IC
         {
             Coroutine co = Current; // the thread check, before the semaphore changes
             if (_semaphore.TryTake()) return true;
+            co.CheckCanParkVerified(); // refusals here, not in the park, so the awaiting method's finally blocks run
             co.ThrowIfCancelled();
             return false;
         }
@@ -37,12 +38,16 @@ public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, IC
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation) => ParkCo(continuation);
+    public void UnsafeOnCompleted(Action continuation) => _semaphore.Park(Current, continuation); // checked lookup
 
     void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
 
-    /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
-    internal void ParkCo(object continuation) => _semaphore.Park(Current, continuation);
+    /// <summary>
+    /// The CoTask builder's park, with a continuation that is a state-machine box (see <see cref="Resumable"/>). The
+    /// coroutine is read without the thread check: the compiler calls <see cref="IsCompleted"/>, which made it, just
+    /// before, with nothing in between (see <see cref="Coroutine.CheckCanPark"/>).
+    /// </summary>
+    internal void ParkCo(object continuation) => _semaphore.Park(_semaphore.Scheduler.CurrentCoroutine!, continuation);
 
     /// <summary>Returns holding a permit; throws <see cref="CancelledException"/> if cancelled before the hand-off.</summary>
     public void GetResult()

@@ -25,6 +25,7 @@ public readonly struct SleepAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Sl
     {
         get
         {
+            _co.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run
             _co.ThrowIfCancelled();
             return false;
         }

@@ -34,6 +34,8 @@ internal sealed class BlockingJob<T> : IWaitSite
 
     internal static async CoTask<T> Run(Coroutine caller, Delegate work, CancellationToken cancellationToken)
     {
+        // Refused before the work starts (and here, not in the park, so callers' finally blocks run).
+        caller.CheckCanPark();
         BlockingJob<T> job = Unsafe.As<BlockingJob<T>?>(caller.Scheduler.PoolTake(s_poolSlot)) ?? new BlockingJob<T>();
         job.Start(caller, work, cancellationToken);
         return await new Awaiter(job, caller);

@@ -26,6 +26,7 @@ public readonly struct CoTimerAwaitable : ICriticalNotifyCompletion, ICoAwaiter<
         get
         {
             if (_timer.IsSettled) return true;
+            _waiter.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run
             _waiter.ThrowIfCancelled();
             return false;
         }

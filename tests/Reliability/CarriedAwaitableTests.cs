@@ -287,4 +287,43 @@ public class CarriedAwaitableTests
             return 5;
         }
     }
+
+    [Fact]
+    public void OnCompleted_called_by_hand_without_IsCompleted_is_still_refused_on_another_thread_and_changes_nothing()
+    {
+        // The CoTask builder's park trusts the IsCompleted the compiler calls just before it; the public OnCompleted
+        // cannot, so it checks again. Here nobody calls IsCompleted.
+        var s = new Scheduler();
+        var condition = new CoCondition(s);
+        var semaphore = new CoSemaphore(s, 1, 0);
+        var mutex = new CoMutex(s);
+        Assert.True(mutex.TryLock());
+        var errors = new Exception?[4];
+        int pauses = 0;
+        s.Spawn(async () =>
+        {
+            PauseAwaitable p = Co.Pause();
+            ConditionWaitAwaitable w = condition.Wait();
+            SemaphoreAcquireAwaitable a = semaphore.Acquire();
+            MutexLockAwaitable l = mutex.LockAsync();
+            errors[0] = OnAnotherThread(() => Catch(() => p.UnsafeOnCompleted(() => { })));
+            errors[1] = OnAnotherThread(() => Catch(() => w.UnsafeOnCompleted(() => { })));
+            errors[2] = OnAnotherThread(() => Catch(() => a.OnCompleted(() => { })));
+            errors[3] = OnAnotherThread(() => Catch(() => l.OnCompleted(() => { })));
+            await p;
+            pauses++;
+        });
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        foreach (Exception? e in errors) AssertWrongThread(e);
+        Assert.Equal(1, pauses);
+        Assert.Equal(0, condition.WaiterCount);
+        Assert.Equal(0, semaphore.WaiterCount);
+        Assert.True(mutex.IsLocked);
+
+        static Exception? Catch(Action a)
+        {
+            try { a(); return null; }
+            catch (Exception e) { return e; }
+        }
+    }
 }
