@@ -88,10 +88,13 @@ public class CoTaskTests
     }
 
     [Fact]
-    public void A_CoTask_left_running_when_its_coroutine_ends_is_abandoned_without_corrupting_the_scheduler()
+    public void A_CoTask_left_suspended_when_its_coroutine_ends_is_unwound_without_corrupting_the_scheduler()
     {
+        // Until the sixth session the frame was abandoned (never resumed, its finally blocks skipped) and the coroutine
+        // ended Done; now it is cancelled and unwound first (StrayFrameTests), and the coroutine fails, naming the
+        // missing await.
         var s = new Scheduler();
-        bool resumed = false;
+        bool resumed = false, unwound = false;
         CoroutineHandle h = s.Spawn(() =>
         {
             _ = Detached();
@@ -99,16 +102,22 @@ public class CoTaskTests
         });
         DrainResult r = s.RunUntilIdle();
         Assert.Equal(DrainStatus.Completed, r.Status);
-        Assert.Equal(CoroutineState.Done, h.State);
+        Assert.Equal(CoroutineState.Failed, h.State);
+        Assert.Contains("without await", h.Exception!.Message);
         Assert.False(resumed);
+        Assert.True(unwound);
         CoroutineHandle next = s.Spawn(async () => { await Co.Pause(); await Co.Pause(); });
         s.RunUntilIdle();
         Assert.Equal(CoroutineState.Done, next.State);
 
         async CoTask Detached()
         {
-            await Co.Pause();
-            resumed = true;
+            try
+            {
+                await Co.Pause();
+                resumed = true;
+            }
+            finally { unwound = true; }
         }
     }
 

@@ -330,6 +330,23 @@ internal abstract class Coroutine : IWaitSite
         Scheduler.Wake(this);
     }
 
+    /// <summary>
+    /// Cancels this coroutine for <see cref="StrayFrameUnwind"/>, from inside its own step (where <see cref="MarkCancelled"/>
+    /// leaves a wait alone): the stray frame's wait is abandoned, so it resumes with <see cref="CancelledException"/>
+    /// (a paused frame is queued already, and its pause throws as it resumes).
+    /// </summary>
+    internal void CancelStrayFrame()
+    {
+        bool tokenLeft = MarkCancelled();
+        if (ShieldDepth == 0 && Site is { } site && site.TryCancelWait(this))
+        {
+            Site = null;
+            WokenByCancel = true;
+            Scheduler.Wake(this);
+        }
+        if (tokenLeft) CancelToken();
+    }
+
     /// <summary>Sets the sticky cancel flag and, unless shielded, delivers it (wakes the wait, cancels the token).</summary>
     internal void Cancel()
     {
@@ -413,12 +430,22 @@ internal abstract class Coroutine : IWaitSite
     {
         if (Waiting)
         {
-            // A CoTask started but not awaited by this coroutine parked it and is now abandoned: it never resumes.
-            // Leave the wait site so no primitive hands it a value, permit or signal that would be lost.
+            // A CoTask method called without await is still suspended (it parked this coroutine): unwind it first, so
+            // its finally blocks run; the coroutine ends when it has (see StrayFrameUnwind).
+            if (StrayFrameUnwind.TryBegin(this, error)) return;
+            // Last resort (not expected: FailFromStep resets an unwind first): leave the wait site, so no primitive
+            // hands the abandoned frame a value, permit or signal that would be lost.
+            _extras!.StrayFrame!.Reset();
             Site?.TryCancelWait(this);
             Site = null;
             Waiting = false;
         }
+        EndAfterUnwind(error);
+    }
+
+    /// <summary>Records the outcome and tells the scheduler (directly, or once a stray frame has unwound).</summary>
+    internal void EndAfterUnwind(Exception? error)
+    {
         if (error is null) State = CoroutineState.Done;
         else
         {
@@ -431,7 +458,9 @@ internal abstract class Coroutine : IWaitSite
     /// <summary>Ends a coroutine whose step threw outside its body task (a misbehaving custom awaiter).</summary>
     internal void FailFromStep(Exception error)
     {
-        if (!HasEnded) End(error);
+        if (HasEnded) return;
+        _extras?.StrayFrame?.Reset(); // a step of an unwind faulted: that unwind is over (End may start another)
+        End(error);
     }
 
     /// <summary>Recycles the record once nothing can read it any more.</summary>

@@ -24,4 +24,6 @@ internal sealed class CoroutineExtras
     internal Action? BodyCompleted;
     internal object? DeferredBodySource;
     internal int DeferredBodyToken;
+    /// <summary>Unwinds a frame left suspended when the body completed (see <see cref="StrayFrameUnwind"/>).</summary>
+    internal StrayFrameUnwind? StrayFrame;
 }

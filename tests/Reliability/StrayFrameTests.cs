@@ -1,0 +1,178 @@
+using System;
+using System.Collections.Generic;
+using CoSched;
+using Xunit;
+
+namespace CoSched.Tests.Reliability;
+
+/// <summary>
+/// A CoTask method called without await and still suspended when its coroutine's body completes (a stray frame) is
+/// unwound, not abandoned: it resumes with <see cref="CancelledException"/>, its finally blocks and using scopes run
+/// (a lock it holds is released, a wait it had is withdrawn), and only then does the coroutine end, failed with the
+/// body's own error or with an <see cref="InvalidOperationException"/> naming the missing await (reliability bug 11:
+/// the frame used to be dropped, the coroutine ended Done, and the lock stayed held forever).
+/// </summary>
+public class StrayFrameTests
+{
+    /// <summary>Takes the lock, then waits as <paramref name="kind"/> says; logs its finally.</summary>
+    private static async CoTask HoldLockAndWait(CoMutex m, string kind, World w, List<string> log)
+    {
+        using (await m.LockAsync())
+        {
+            try
+            {
+                switch (kind)
+                {
+                    case "pause": await Co.Pause(); break;
+                    case "condition": await w.Condition.Wait(); break;
+                    case "semaphore": await w.Empty.Acquire(); break;
+                    case "queue get": await w.Queue.Get(); break;
+                    case "join": await w.Pending.Wait(); break;
+                    default: throw new ArgumentException(kind);
+                }
+                log.Add("resumed normally");
+            }
+            catch (CancelledException) { log.Add("cancelled"); throw; }
+            finally { log.Add("finally"); }
+        }
+    }
+
+    private sealed class World
+    {
+        public readonly Scheduler S = new();
+        public readonly CoMutex Lock;
+        public readonly CoCondition Condition;
+        public readonly CoSemaphore Empty;
+        public readonly CoQueue<int> Queue;
+        public readonly TestGate Gate = new();
+        public readonly CoroutineHandle Pending;
+
+        public World()
+        {
+            Lock = new CoMutex(S);
+            Condition = new CoCondition(S);
+            Empty = new CoSemaphore(S, 1, 0);
+            Queue = CoQueue<int>.Unbounded(S);
+            Pending = S.Spawn(async () => await Gate.Wait());
+        }
+    }
+
+    public static TheoryData<string> Waits() => new() { "pause", "condition", "semaphore", "queue get", "join" };
+
+    [Theory]
+    [MemberData(nameof(Waits))]
+    public void A_stray_frame_is_cancelled_and_unwound_before_its_coroutine_ends(string kind)
+    {
+        var w = new World();
+        var log = new List<string>();
+        CoroutineHandle h = w.S.Spawn(async () =>
+        {
+            _ = HoldLockAndWait(w.Lock, kind, w, log); // misuse: no await
+            log.Add("body returns");
+            await CoTask.CompletedTask;
+        });
+        w.S.RunUntilIdle();
+
+        Assert.Equal(["body returns", "cancelled", "finally"], log);
+        Assert.Equal(CoroutineState.Failed, h.State);
+        Assert.Contains("without await", Assert.IsType<InvalidOperationException>(h.Exception).Message);
+        Assert.False(w.Lock.IsLocked); // released by the frame's using scope
+        Assert.Equal(0, w.Condition.WaiterCount);
+        Assert.Equal(0, w.Empty.WaiterCount);
+        Assert.Equal(0, w.Queue.ParkedReaders);
+
+        // Nothing handed to the withdrawn waits is lost: the next users get it.
+        w.Empty.Release();
+        Assert.True(w.Empty.TryAcquire());
+        w.S.Spawn(async () => await w.Queue.Put(7));
+        w.S.RunUntilIdle();
+        Assert.True(w.Queue.TryGet(out int item));
+        Assert.Equal(7, item);
+    }
+
+    [Fact]
+    public void The_body_s_own_error_wins_and_joiners_wake_only_after_the_unwind()
+    {
+        var w = new World();
+        Scheduler s = w.S;
+        CoMutex m = w.Lock;
+        var log = new List<string>();
+        CoroutineHandle h = s.Spawn(async () =>
+        {
+            _ = HoldLockAndWait(m, "pause", w, log);
+            await CoTask.CompletedTask;
+            throw new FormatException("the body's own error");
+        });
+        bool lockedWhenJoined = true;
+        s.Spawn(async () =>
+        {
+            try { await h.Wait(); }
+            catch (FormatException) { lockedWhenJoined = m.IsLocked; log.Add("joined"); }
+        });
+        s.RunUntilIdle(); // ends in Deadlock: the world's Pending coroutine waits on a gate nobody opens
+        Assert.Equal(["cancelled", "finally", "joined"], log);
+        Assert.False(lockedWhenJoined);
+    }
+
+    [Fact]
+    public void A_stray_frame_that_awaits_in_a_shielded_finally_finishes_before_the_coroutine_ends()
+    {
+        var s = new Scheduler();
+        var log = new List<string>();
+        CoroutineHandle h = s.Spawn(async () =>
+        {
+            _ = CleansUpSlowly(log);
+            await CoTask.CompletedTask;
+        });
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        Assert.Equal(["cancelled", "cleanup 1", "cleanup 2"], log);
+        Assert.Equal(CoroutineState.Failed, h.State);
+
+        static async CoTask CleansUpSlowly(List<string> log)
+        {
+            try { await Co.Pause(); }
+            catch (CancelledException) { log.Add("cancelled"); }
+            finally
+            {
+                await Co.ProtectFromCancel(async () =>
+                {
+                    await Co.Pause();
+                    log.Add("cleanup 1");
+                    await Co.Pause();
+                    log.Add("cleanup 2");
+                });
+            }
+        }
+    }
+
+    [Fact]
+    public void A_group_child_with_a_stray_frame_fails_the_group_after_the_frame_unwound()
+    {
+        var w = new World();
+        Scheduler s = w.S;
+        CoMutex m = w.Lock;
+        var log = new List<string>();
+        Exception? groupError = null;
+        s.Spawn(async () =>
+        {
+            try
+            {
+                await Co.WithTaskGroup(g =>
+                {
+                    g.Spawn(async () =>
+                    {
+                        _ = HoldLockAndWait(m, "condition", w, log);
+                        await CoTask.CompletedTask;
+                    });
+                    return CoTask.CompletedTask;
+                });
+            }
+            catch (Exception e) { groupError = e; }
+        });
+        s.RunUntilIdle();
+        Assert.Equal(["cancelled", "finally"], log);
+        Assert.False(m.IsLocked);
+        Assert.NotNull(groupError);
+        Assert.Contains("without await", groupError!.ToString());
+    }
+}
