@@ -4,6 +4,7 @@ using Xunit;
 
 namespace CoSched.Tests;
 
+[Collection(nameof(MemoryMeasurementCollection))] // alone: no parallel test's garbage collection lands in a measured window
 public class AllocationTests
 {
     private static async CoTask PauseLoop(int n)

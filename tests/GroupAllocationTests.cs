@@ -5,6 +5,7 @@ using Xunit;
 namespace CoSched.Tests;
 
 /// <summary>Steady-state allocation of structured concurrency: warmed-up loops must allocate 0 B.</summary>
+[Collection(nameof(MemoryMeasurementCollection))] // alone: no parallel test's garbage collection lands in a measured window
 public class GroupAllocationTests
 {
     private const int Children = 1000;

@@ -8,6 +8,7 @@ namespace CoSched.Tests;
 /// Steady-state operations of the primitives allocate nothing: long-lived coroutines loop forever, a warm-up drain fills
 /// the pools (state-machine boxes, waiter nodes, ring buffers), then a measured drain must not allocate a byte.
 /// </summary>
+[Collection(nameof(MemoryMeasurementCollection))] // alone: no parallel test's garbage collection lands in a measured window
 public class PrimitiveAllocationTests
 {
     private const int WarmupSteps = 50_000;

@@ -3,6 +3,7 @@ using Xunit;
 
 namespace CoSched.Tests;
 
+[Collection(nameof(MemoryMeasurementCollection))] // alone: no parallel test's garbage collection lands in a measured window
 public class SleepAllocationTests
 {
     /// <summary>
