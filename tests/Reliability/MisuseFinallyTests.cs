@@ -25,38 +25,11 @@ public class MisuseFinallyTests
         "pause", "condition", "semaphore", "mutex", "queue get", "queue put", "join", "lazy",
     };
 
-    private sealed class World
-    {
-        public readonly Scheduler S = new();
-        public readonly CoMutex Lock;
-        public readonly CoCondition Condition;
-        public readonly CoSemaphore Empty;
-        public readonly CoMutex Taken;
-        public readonly CoQueue<int> EmptyQueue;
-        public readonly CoQueue<int> FullQueue;
-        public readonly TestGate Gate = new();
-        public CoroutineHandle Pending;
-        public readonly CoLazy<int> Lazy;
-
-        public World()
-        {
-            Lock = new CoMutex(S);
-            Condition = new CoCondition(S);
-            Empty = new CoSemaphore(S, 1, 0);
-            Taken = new CoMutex(S);
-            Assert.True(Taken.TryLock());
-            EmptyQueue = CoQueue<int>.Unbounded(S);
-            FullQueue = CoQueue<int>.Blocking(0, S);
-            Pending = S.Spawn(async () => await Gate.Wait());
-            Lazy = new CoLazy<int>(async () => { await Gate.Wait(); return 1; });
-        }
-    }
-
     [Theory]
     [MemberData(nameof(Awaits))]
     public void An_await_while_an_unawaited_CoTask_holds_the_coroutine_throws_at_the_await_and_finally_blocks_run(string kind)
     {
-        var w = new World();
+        var w = new BlockedWaitWorld();
         var log = new List<string>();
         CoroutineHandle h = w.S.Spawn(async () =>
         {

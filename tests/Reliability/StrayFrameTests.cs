@@ -15,7 +15,7 @@ namespace CoSched.Tests.Reliability;
 public class StrayFrameTests
 {
     /// <summary>Takes the lock, then waits as <paramref name="kind"/> says; logs its finally.</summary>
-    private static async CoTask HoldLockAndWait(CoMutex m, string kind, World w, List<string> log)
+    private static async CoTask HoldLockAndWait(CoMutex m, string kind, BlockedWaitWorld w, List<string> log)
     {
         using (await m.LockAsync())
         {
@@ -26,7 +26,7 @@ public class StrayFrameTests
                     case "pause": await Co.Pause(); break;
                     case "condition": await w.Condition.Wait(); break;
                     case "semaphore": await w.Empty.Acquire(); break;
-                    case "queue get": await w.Queue.Get(); break;
+                    case "queue get": await w.EmptyQueue.Get(); break;
                     case "join": await w.Pending.Wait(); break;
                     default: throw new ArgumentException(kind);
                 }
@@ -37,33 +37,13 @@ public class StrayFrameTests
         }
     }
 
-    private sealed class World
-    {
-        public readonly Scheduler S = new();
-        public readonly CoMutex Lock;
-        public readonly CoCondition Condition;
-        public readonly CoSemaphore Empty;
-        public readonly CoQueue<int> Queue;
-        public readonly TestGate Gate = new();
-        public readonly CoroutineHandle Pending;
-
-        public World()
-        {
-            Lock = new CoMutex(S);
-            Condition = new CoCondition(S);
-            Empty = new CoSemaphore(S, 1, 0);
-            Queue = CoQueue<int>.Unbounded(S);
-            Pending = S.Spawn(async () => await Gate.Wait());
-        }
-    }
-
     public static TheoryData<string> Waits() => new() { "pause", "condition", "semaphore", "queue get", "join" };
 
     [Theory]
     [MemberData(nameof(Waits))]
     public void A_stray_frame_is_cancelled_and_unwound_before_its_coroutine_ends(string kind)
     {
-        var w = new World();
+        var w = new BlockedWaitWorld();
         var log = new List<string>();
         CoroutineHandle h = w.S.Spawn(async () =>
         {
@@ -79,21 +59,21 @@ public class StrayFrameTests
         Assert.False(w.Lock.IsLocked); // released by the frame's using scope
         Assert.Equal(0, w.Condition.WaiterCount);
         Assert.Equal(0, w.Empty.WaiterCount);
-        Assert.Equal(0, w.Queue.ParkedReaders);
+        Assert.Equal(0, w.EmptyQueue.ParkedReaders);
 
         // Nothing handed to the withdrawn waits is lost: the next users get it.
         w.Empty.Release();
         Assert.True(w.Empty.TryAcquire());
-        w.S.Spawn(async () => await w.Queue.Put(7));
+        w.S.Spawn(async () => await w.EmptyQueue.Put(7));
         w.S.RunUntilIdle();
-        Assert.True(w.Queue.TryGet(out int item));
+        Assert.True(w.EmptyQueue.TryGet(out int item));
         Assert.Equal(7, item);
     }
 
     [Fact]
     public void The_body_s_own_error_wins_and_joiners_wake_only_after_the_unwind()
     {
-        var w = new World();
+        var w = new BlockedWaitWorld();
         Scheduler s = w.S;
         CoMutex m = w.Lock;
         var log = new List<string>();
@@ -148,7 +128,7 @@ public class StrayFrameTests
     [Fact]
     public void A_group_child_with_a_stray_frame_fails_the_group_after_the_frame_unwound()
     {
-        var w = new World();
+        var w = new BlockedWaitWorld();
         Scheduler s = w.S;
         CoMutex m = w.Lock;
         var log = new List<string>();
