@@ -33,4 +33,28 @@ public sealed partial class Scheduler
         }
         return new CoroutineTree(all, roots);
     }
+
+    private DeadlockReport BuildDeadlockReport()
+    {
+        List<Coroutine> live = LiveInSpawnOrder();
+        var list = new List<BlockedCoroutine>(live.Count);
+        foreach (Coroutine co in live) list.Add(Describe(co));
+        return new DeadlockReport(list);
+    }
+
+    /// <summary>The live coroutines in spawn order (diagnostics only: allocates and sorts).</summary>
+    internal List<Coroutine> LiveInSpawnOrder()
+    {
+        var list = new List<Coroutine>(_liveCount);
+        for (int i = 0; i < _liveTableCount; i++) list.Add(_live[i].Co!);
+        for (int i = 0; i < _groupCount; i++) _groups[i].Group!.AddLiveChildren(list);
+        list.Sort(static (a, b) => unchecked(a.SpawnSequence - b.SpawnSequence)); // by difference: right across a wrap
+        return list;
+    }
+
+    private static BlockedCoroutine Describe(Coroutine co) =>
+        new(co.Name ?? "unnamed",
+            $"{System.IO.Path.GetFileName(co.SpawnFile) ?? "?"}:{co.SpawnLine}" + (co.SpawnMember is null ? "" : $" in {co.SpawnMember}"),
+            co.State,
+            co.Site?.Describe() ?? (co.Queued ? "nothing (ready)" : "an unfinished CoTask"));
 }

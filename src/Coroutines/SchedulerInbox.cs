@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace CoSched;
+
+// The inbox, the only thread-safe part: posts, foreign resumes and external waits.
+public sealed partial class Scheduler
+{
+    /// <summary>
+    /// Queues <paramref name="action"/> to run on the scheduler's thread during the next drain, outside any coroutine.
+    /// Thread-safe; raises <see cref="WorkAvailable"/> if the scheduler is idle.
+    /// </summary>
+    public void Post(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        _inbox.Add(new InboxItem { Continuation = action });
+        SignalWorkAvailable();
+    }
+
+    internal void PostCallback(SendOrPostCallback callback, object? state)
+    {
+        _inbox.Add(new InboxItem { Callback = callback, State = state });
+        SignalWorkAvailable();
+    }
+
+    /// <summary>Called from any thread when a foreign awaitable completes: resume <paramref name="co"/> on our thread.</summary>
+    internal void PostForeignResume(Coroutine co, int version, object continuation)
+    {
+        _inbox.Add(new InboxItem { Coroutine = co, Version = version, Continuation = continuation });
+        SignalWorkAvailable();
+    }
+
+    /// <summary>Counts a foreign await as an external wait: blocked coroutines are then idle, not deadlocked.</summary>
+    internal void BeginForeignWait(Coroutine co)
+    {
+        _externalWaits++;
+        co.Site = ForeignWaitSite.Instance;
+        co.SaveContext();
+    }
+
+    /// <summary>Counts outstanding external work (offloaded jobs) that will post back; used by the event loop.</summary>
+    internal void AddExternalWait() => _externalWaits++;
+
+    /// <summary>Ends an external wait counted by <see cref="AddExternalWait"/>.</summary>
+    internal void RemoveExternalWait() => _externalWaits--;
+
+    private void SignalWorkAvailable()
+    {
+        Interlocked.MemoryBarrier(); // the poster's half of the idle handshake (see RunUntilIdle): the work is queued first
+        if (Volatile.Read(ref _workAvailableArmed) == 1 && Interlocked.Exchange(ref _workAvailableArmed, 0) == 1)
+            RaiseWorkAvailable();
+    }
+
+    private void ProcessInbox(ref List<Exception>? errors)
+    {
+        int n = _inbox.TakeAll(out InboxItem[] batch);
+        for (int i = 0; i < n; i++)
+        {
+            ref InboxItem item = ref batch[i];
+            try
+            {
+                if (item.Coroutine is { } co)
+                {
+                    _externalWaits--;
+                    if (co.Version != item.Version || co.HasEnded)
+                        Resumable.Run(item.Continuation!); // an abandoned frame of a coroutine that has ended: it runs outside any coroutine
+                    else if (!co.Waiting) co.ResumeLater(item.Continuation!, co.SavedContext);
+                    else RunAs(co, item.Continuation!); // the coroutine has concurrent .NET frames; run this one in place
+                }
+                else if (item.Continuation is { } continuation) Resumable.Run(continuation);
+                else item.Callback!(item.State);
+            }
+            catch (Exception e)
+            {
+                (errors ??= new List<Exception>()).Add(e);
+            }
+        }
+        _inbox.Return(batch, n);
+    }
+
+    private void RunAs(Coroutine co, object continuation)
+    {
+        CurrentCoroutine = co;
+        try { Resumable.Run(continuation); }
+        finally { CurrentCoroutine = null; }
+    }
+}
