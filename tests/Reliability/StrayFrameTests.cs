@@ -155,4 +155,54 @@ public class StrayFrameTests
         Assert.NotNull(groupError);
         Assert.Contains("without await", groupError!.ToString());
     }
+
+    [Fact]
+    public void A_sibling_failing_while_a_stray_frame_unwinds_in_a_shield_wins_and_the_frame_still_finishes()
+    {
+        var s = new Scheduler();
+        var log = new List<string>();
+        Exception? groupError = null;
+        s.Spawn(async () =>
+        {
+            try
+            {
+                await Co.WithTaskGroup(g =>
+                {
+                    g.Spawn(async () =>
+                    {
+                        _ = ShieldedWork(log); // misuse: no await; the frame is inside a shield when the body returns
+                        await CoTask.CompletedTask;
+                    });
+                    g.Spawn(async () =>
+                    {
+                        await Co.Pause();
+                        throw new FormatException("the sibling's failure");
+                    });
+                    return CoTask.CompletedTask;
+                });
+            }
+            catch (Exception e) { groupError = e; }
+        });
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        Assert.Equal(["shielded 1", "shielded 2", "shielded 3", "after the shield: cancelled"], log);
+        Assert.IsType<FormatException>(groupError); // the first failure wins; the stray frame's error comes later
+        bool ranAfter = false;
+        s.Spawn(async () => { await Co.Pause(); ranAfter = true; });
+        s.RunUntilIdle();
+        Assert.True(ranAfter);
+
+        static async CoTask ShieldedWork(List<string> log)
+        {
+            await Co.ProtectFromCancel(async () =>
+            {
+                for (int i = 1; i <= 3; i++)
+                {
+                    await Co.Pause();
+                    log.Add($"shielded {i}");
+                }
+            });
+            try { await Co.Pause(); }
+            catch (CancelledException) { log.Add("after the shield: cancelled"); }
+        }
+    }
 }
