@@ -1,3 +1,4 @@
+using System;
 using CoSched;
 using Xunit;
 
@@ -10,6 +11,8 @@ namespace CoSched.Tests.Reliability;
 internal sealed class BlockedWaitWorld
 {
     public readonly Scheduler S = new();
+    /// <summary>The virtual clock: time-based waits (sleep, timer) wait until the test advances it, which it never does.</summary>
+    public readonly VirtualEventLoop Loop;
     public readonly CoMutex Lock;
     public readonly CoCondition Condition;
     /// <summary>A semaphore of one with no permit free.</summary>
@@ -24,9 +27,13 @@ internal sealed class BlockedWaitWorld
     public readonly CoroutineHandle Pending;
     /// <summary>A lazy value whose initializer waits on <see cref="Gate"/>.</summary>
     public readonly CoLazy<int> Lazy;
+    /// <summary>A timer due in an hour of virtual time.</summary>
+    public readonly CoTimer Timer;
 
     public BlockedWaitWorld()
     {
+        Loop = new VirtualEventLoop(S);
+        Timer = new CoTimer(S, TimeSpan.FromHours(1));
         Lock = new CoMutex(S);
         Condition = new CoCondition(S);
         Empty = new CoSemaphore(S, 1, 0);

@@ -22,7 +22,7 @@ public class MisuseFinallyTests
     /// <summary>The awaits a coroutine can misuse after leaving a CoTask unawaited; each must suspend (nothing ready).</summary>
     public static TheoryData<string> Awaits() => new()
     {
-        "pause", "condition", "semaphore", "mutex", "queue get", "queue put", "join", "lazy",
+        "pause", "condition", "semaphore", "mutex", "queue get", "queue put", "join", "lazy", "sleep", "timer", "run blocking",
     };
 
     [Theory]
@@ -31,6 +31,7 @@ public class MisuseFinallyTests
     {
         var w = new BlockedWaitWorld();
         var log = new List<string>();
+        bool workRan = false;
         CoroutineHandle h = w.S.Spawn(async () =>
         {
             using (await w.Lock.LockAsync())
@@ -50,6 +51,9 @@ public class MisuseFinallyTests
                         case "queue put": await w.FullQueue.Put(1); break;
                         case "join": await w.Pending.Wait(); break;
                         case "lazy": await w.Lazy.Wait(); break;
+                        case "sleep": await Co.Sleep(TimeSpan.FromSeconds(1)); break;
+                        case "timer": await w.Timer.Wait(); break;
+                        case "run blocking": await Co.RunBlocking(() => workRan = true); break;
                         default: throw new ArgumentException(kind);
                     }
                     log.Add("after the await");
@@ -69,6 +73,7 @@ public class MisuseFinallyTests
         Assert.Equal(0, w.FullQueue.ParkedWriters);
         Assert.Equal(0, w.Empty.Available);
         Assert.True(w.Taken.IsLocked);
+        Assert.False(workRan); // RunBlocking refused before its work started
 
         // And the lock is usable: another coroutine takes it at once.
         bool taken = false;
