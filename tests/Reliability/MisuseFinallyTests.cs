@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using CoSched;
+using CoSched.Host;
 using Xunit;
 
 namespace CoSched.Tests.Reliability;
@@ -192,5 +193,31 @@ public class MisuseFinallyTests
             try { await t; }
             finally { onFinally(); }
         }
+    }
+
+    [Fact]
+    public void A_frame_wait_after_an_unawaited_CoTask_is_refused_at_the_await_and_its_lock_is_released()
+    {
+        var host = new GameLoopHost();
+        Scheduler s = host.Scheduler;
+        var m = new CoMutex(s);
+        var log = new List<string>();
+        CoroutineHandle h = s.Spawn(async () =>
+        {
+            using (await m.LockAsync())
+            {
+                try
+                {
+                    _ = SuspendOnce();
+                    await Co.NextFrame();
+                    log.Add("after the await");
+                }
+                finally { log.Add("finally"); }
+            }
+        });
+        s.RunUntilIdle();
+        Assert.Equal(["finally"], log);
+        Assert.Contains("already waiting", Assert.IsType<InvalidOperationException>(h.Exception).Message);
+        Assert.False(m.IsLocked);
     }
 }
