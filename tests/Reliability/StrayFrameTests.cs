@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using CoSched;
 using Xunit;
 
@@ -35,6 +36,18 @@ public class StrayFrameTests
             catch (CancelledException) { log.Add("cancelled"); throw; }
             finally { log.Add("finally"); }
         }
+    }
+
+    /// <summary>Spawns a coroutine that runs a task group with <paramref name="body"/>; the box receives the group's error.</summary>
+    private static StrongBox<Exception?> SpawnGroup(Scheduler s, Func<TaskGroup, CoTask> body)
+    {
+        var error = new StrongBox<Exception?>();
+        s.Spawn(async () =>
+        {
+            try { await Co.WithTaskGroup(body); }
+            catch (Exception e) { error.Value = e; }
+        });
+        return error;
     }
 
     public static TheoryData<string> Waits() => new() { "pause", "condition", "semaphore", "queue get", "join" };
@@ -132,28 +145,20 @@ public class StrayFrameTests
         Scheduler s = w.S;
         CoMutex m = w.Lock;
         var log = new List<string>();
-        Exception? groupError = null;
-        s.Spawn(async () =>
+        StrongBox<Exception?> groupError = SpawnGroup(s, g =>
         {
-            try
+            g.Spawn(async () =>
             {
-                await Co.WithTaskGroup(g =>
-                {
-                    g.Spawn(async () =>
-                    {
-                        _ = HoldLockAndWait(m, "condition", w, log);
-                        await CoTask.CompletedTask;
-                    });
-                    return CoTask.CompletedTask;
-                });
-            }
-            catch (Exception e) { groupError = e; }
+                _ = HoldLockAndWait(m, "condition", w, log);
+                await CoTask.CompletedTask;
+            });
+            return CoTask.CompletedTask;
         });
         s.RunUntilIdle();
         Assert.Equal(["cancelled", "finally"], log);
         Assert.False(m.IsLocked);
-        Assert.NotNull(groupError);
-        Assert.Contains("without await", groupError!.ToString());
+        Assert.NotNull(groupError.Value);
+        Assert.Contains("without await", groupError.Value!.ToString());
     }
 
     [Fact]
@@ -161,31 +166,23 @@ public class StrayFrameTests
     {
         var s = new Scheduler();
         var log = new List<string>();
-        Exception? groupError = null;
-        s.Spawn(async () =>
+        StrongBox<Exception?> groupError = SpawnGroup(s, g =>
         {
-            try
+            g.Spawn(async () =>
             {
-                await Co.WithTaskGroup(g =>
-                {
-                    g.Spawn(async () =>
-                    {
-                        _ = ShieldedWork(log); // misuse: no await; the frame is inside a shield when the body returns
-                        await CoTask.CompletedTask;
-                    });
-                    g.Spawn(async () =>
-                    {
-                        await Co.Pause();
-                        throw new FormatException("the sibling's failure");
-                    });
-                    return CoTask.CompletedTask;
-                });
-            }
-            catch (Exception e) { groupError = e; }
+                _ = ShieldedWork(log); // misuse: no await; the frame is inside a shield when the body returns
+                await CoTask.CompletedTask;
+            });
+            g.Spawn(async () =>
+            {
+                await Co.Pause();
+                throw new FormatException("the sibling's failure");
+            });
+            return CoTask.CompletedTask;
         });
         Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
         Assert.Equal(["shielded 1", "shielded 2", "shielded 3", "after the shield: cancelled"], log);
-        Assert.IsType<FormatException>(groupError); // the first failure wins; the stray frame's error comes later
+        Assert.IsType<FormatException>(groupError.Value); // the first failure wins; the stray frame's error comes later
         bool ranAfter = false;
         s.Spawn(async () => { await Co.Pause(); ranAfter = true; });
         s.RunUntilIdle();
