@@ -1,3 +1,4 @@
+using System;
 using CoSched;
 
 namespace CoSched.Tests.Reliability;
@@ -39,4 +40,13 @@ internal sealed class CoroutineInfo(int id)
 
     /// <summary>The state its handle must show once it has ended.</summary>
     public CoroutineState EndState;
+
+    /// <summary>Its top-level body, for a spawned child (a <see cref="StrayCallOp"/> acts only as its last operation).</summary>
+    public Op[]? TopBody;
+
+    /// <summary>
+    /// The end bookkeeping, deferred while a call made without await is still suspended: the library unwinds that call
+    /// before the coroutine ends, and the call's finally block runs this in the coroutine's last step.
+    /// </summary>
+    public Action? FinishAfterStrayCall;
 }

@@ -237,6 +237,18 @@ internal sealed record TimeoutOp(int Id, int Ms, Op[] Body, bool Catch, bool OrD
         (Catch ? " (catch its error)" : "") + ":";
 }
 
+/// <summary>
+/// Calls a CoTask method running <see cref="Body"/> without awaiting it (a misuse), as the last operation of an
+/// allowFailure child's body. If the call suspends, the library cancels and unwinds it before the child ends, and the
+/// child fails (docs/concurrency.md rule 12). Anywhere else (after shrinking) it does nothing.
+/// </summary>
+internal sealed record StrayCallOp(Op[] Body) : Op
+{
+    public override Op[]? Children => Body;
+    public override Op WithChildren(Op[] children) => this with { Body = children };
+    public override string Describe() => "call without await:";
+}
+
 /// <summary>A host step only: moves virtual time forward, firing timers and draining on the way (VirtualEventLoop.AdvanceBy).</summary>
 internal sealed record AdvanceOp(int Ms) : Op
 {

@@ -37,7 +37,45 @@ internal sealed class RandomProgramGenerator
         Op[] root = g.Body(groupDepth: 1, blockDepth: 0, minOps: 5);
         var host = new HostStep[g._rng.Next(10)];
         for (int i = 0; i < host.Length; i++) host[i] = new HostStep(1 + g._rng.Next(6), g.HostAction());
+        // Added last, from a stream of their own, so every program keeps the operations it had before they existed.
+        root = g.AddStrayCalls(root, new Random(seed ^ 0x5EED));
         return new RandomProgram(seed, queues, semaphoreSize, root, host);
+    }
+
+    /// <summary>
+    /// Ends half of the allowFailure children's bodies with a call made without await (<see cref="StrayCallOp"/>),
+    /// whose body usually suspends: the library must unwind it (its wait withdrawn, nothing lost) before the child ends.
+    /// </summary>
+    private Op[] AddStrayCalls(Op[] ops, Random rng)
+    {
+        var result = new Op[ops.Length];
+        for (int i = 0; i < ops.Length; i++)
+        {
+            Op op = ops[i];
+            if (op.Children is { } children) op = op.WithChildren(AddStrayCalls(children, rng));
+            if (op is SpawnOp { AllowFailure: true } sp && rng.Next(2) == 0)
+                op = sp with { Body = [.. sp.Body, new StrayCallOp(StrayBody(rng))] };
+            result[i] = op;
+        }
+        return result;
+    }
+
+    private Op[] StrayBody(Random rng)
+    {
+        var ops = new Op[1 + rng.Next(2)];
+        for (int i = 0; i < ops.Length; i++)
+        {
+            ops[i] = rng.Next(7) switch
+            {
+                0 or 1 => new PauseOp(),
+                2 => new AcquireOp(),
+                3 => new GetOp(rng.Next(_queues)),
+                4 => new PutOp(rng.Next(_queues)),
+                5 => new WaitOp(),
+                _ => new SleepOp(1 + rng.Next(10)),
+            };
+        }
+        return ops;
     }
 
     private QueueSpec Queue() => _rng.Next(6) switch

@@ -58,6 +58,7 @@ internal sealed class RandomProgramRun
     private int _rescues;
     private int _sleeps;
     private int _timeoutsFired;
+    private int _strayCallsUnwound;
 
     private RandomProgramRun(RandomProgram p)
     {
@@ -84,7 +85,7 @@ internal sealed class RandomProgramRun
 
     /// <summary>What a run observed, for the figures in docs/reliability.md.</summary>
     internal readonly record struct Stats(int Operations, int Steps, int Coroutines, bool Deadlocked, bool RootCancelled, int GroupsFailed,
-                                         int Rescues, int Sleeps, int TimeoutsFired);
+                                         int Rescues, int Sleeps, int TimeoutsFired, int StrayCallsUnwound);
 
     /// <summary>Runs <paramref name="p"/> and returns the violated invariants (empty: all held).</summary>
     public static List<string> Execute(RandomProgram p, out Stats stats)
@@ -129,7 +130,7 @@ internal sealed class RandomProgramRun
         }
         else if (end.Status != DrainStatus.Completed) Violation($"the final drain stopped with {end}");
         if (end.Status == DrainStatus.Completed) CheckEnd();
-        stats = new Stats(_operations, _steps, _co.Count, deadlocked, rootCancelled, _groupsFailed, _rescues, _sleeps, _timeoutsFired);
+        stats = new Stats(_operations, _steps, _co.Count, deadlocked, rootCancelled, _groupsFailed, _rescues, _sleeps, _timeoutsFired, _strayCallsUnwound);
     }
 
     /// <summary>
@@ -234,14 +235,66 @@ internal sealed class RandomProgramRun
         registration.Dispose();
         bool cancelled = Co.IsBeingCancelled;
         if (error is not null && !IsProgramException(error)) Violation($"{me.Name} ended with an unexpected {error.GetType().Name}: {error.Message}");
-        me.EndState = error is null ? CoroutineState.Done
-            : error is OperationCanceledException && cancelled ? CoroutineState.Cancelled : CoroutineState.Failed;
-        parent?.ChildEnded(me.NoWait, me.AllowFailure, error, cancelled);
-        timeout?.BodyEnds(error, _loop.Now);
-        if (me.Ended) Violation($"{me.Name} ended twice");
-        me.Ended = true;
+        if (me.FinishAfterStrayCall is not null)
+        {
+            // A call made without await is still suspended: the library cancels the coroutine and unwinds the call
+            // before it ends, failed with this body's error or with its own InvalidOperationException (the child allows
+            // failure, so the group does not care which); the call's finally block records the end, in the same step.
+            Exception outcome = error ?? new InvalidOperationException("a call made without await was unwound");
+            me.FinishAfterStrayCall = () => Finish(outcome, cancelled: true);
+        }
+        else Finish(error, cancelled);
         if (error is not null) ExceptionDispatchInfo.Throw(error);
+
+        void Finish(Exception? outcome, bool cancelled)
+        {
+            me.EndState = outcome is null ? CoroutineState.Done
+                : outcome is OperationCanceledException && cancelled ? CoroutineState.Cancelled : CoroutineState.Failed;
+            parent?.ChildEnded(me.NoWait, me.AllowFailure, outcome, cancelled);
+            timeout?.BodyEnds(outcome, _loop.Now);
+            if (me.Ended) Violation($"{me.Name} ended twice");
+            me.Ended = true;
+        }
     }
+
+    /// <summary>
+    /// The misuse of a <see cref="StrayCallOp"/>: calls a CoTask method without awaiting it. Only as the last operation
+    /// of an allowFailure child's own body (what the generator makes); anywhere else (a shrunk program) it does nothing.
+    /// </summary>
+    private void CallWithoutAwait(CoroutineInfo me, Op[] ops, StrayCallOp stray, GroupOutcomeModel group)
+    {
+        if (!me.AllowFailure || !ReferenceEquals(ops, me.TopBody) || !ReferenceEquals(ops[^1], stray)) return;
+        me.FinishAfterStrayCall = StrayCallPending;
+        CoTask call = Stray();
+        if (call.IsCompleted) me.FinishAfterStrayCall = null; // it did not suspend: nothing to unwind
+
+        async CoTask Stray()
+        {
+            try { await RunOps(me, stray.Body, group); }
+            catch (Exception e)
+            {
+                // The unwind's CancelledException, or a program error (a closed queue): nobody awaits this call.
+                if (!IsProgramException(e)) Violation($"{me.Name}'s call without await failed with an unexpected {e.GetType().Name}: {e.Message}");
+            }
+            finally
+            {
+                // Still the marker: the call completed before it ever suspended (nothing to do). Otherwise RunCoroutine
+                // has left the end to this block, which runs as the library unwinds the call, in the coroutine's last step.
+                if (me.FinishAfterStrayCall is { } finish && !ReferenceEquals(finish, StrayCallPending))
+                {
+                    // Permits the call took after RunCoroutine released the body's (a hand-off to its own waiter, which
+                    // an unwind keeps): released here, as a using block in the call would.
+                    while (me.Held > 0) Release(me);
+                    me.FinishAfterStrayCall = null;
+                    _strayCallsUnwound++;
+                    finish();
+                }
+            }
+        }
+    }
+
+    /// <summary>Marks a call without await as running (see <see cref="CallWithoutAwait"/>).</summary>
+    private static readonly Action StrayCallPending = static () => { };
 
     private static bool IsProgramException(Exception e) =>
         e is ProgramError or ProgramCloseError or QueueClosedException or CancelledException or TimeoutException;
@@ -361,6 +414,9 @@ internal sealed class RandomProgramRun
                 case TimeoutOp t:
                     await RunTimeout(me, t, group);
                     break;
+                case StrayCallOp stray:
+                    CallWithoutAwait(me, ops, stray, group);
+                    break;
                 default:
                     throw new InvalidOperationException($"unknown op {op}");
             }
@@ -426,6 +482,7 @@ internal sealed class RandomProgramRun
         child.Spawned = true;
         child.NoWait = sp.NoWait;
         child.AllowFailure = sp.AllowFailure;
+        child.TopBody = sp.Body;
         child.SpawnGroup = group;
         group.ChildSpawned(sp.NoWait);
         child.Handle = group.Group.Spawn(() => RunCoroutine(child, () => RunOps(child, sp.Body, group), group),

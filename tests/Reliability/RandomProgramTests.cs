@@ -41,6 +41,7 @@ public class RandomProgramTests(ITestOutputHelper output)
         Assert.True(t.Completed > CiPrograms / 5, $"only {t.Completed} programs completed without help");
         Assert.True(t.GroupsFailed > CiPrograms / 5, $"only {t.GroupsFailed} groups failed");
         Assert.True(t.TimeoutsFired > CiPrograms / 20, $"only {t.TimeoutsFired} timeouts fired");
+        Assert.True(t.StrayCallsUnwound > CiPrograms / 20, $"only {t.StrayCallsUnwound} calls without await were unwound");
     }
 
     [SoakFact]
@@ -120,7 +121,7 @@ public class RandomProgramTests(ITestOutputHelper output)
 
     private sealed class Totals
     {
-        public int Programs, Completed, Deadlocked, RootCancelled, GroupsFailed, Coroutines, Rescues, Sleeps, TimeoutsFired;
+        public int Programs, Completed, Deadlocked, RootCancelled, GroupsFailed, Coroutines, Rescues, Sleeps, TimeoutsFired, StrayCallsUnwound;
         public long Operations, Steps;
     }
 
@@ -140,6 +141,7 @@ public class RandomProgramTests(ITestOutputHelper output)
             t.Rescues += s.Rescues;
             t.Sleeps += s.Sleeps;
             t.TimeoutsFired += s.TimeoutsFired;
+            t.StrayCallsUnwound += s.StrayCallsUnwound;
             t.GroupsFailed += s.GroupsFailed;
             t.Coroutines += s.Coroutines;
             t.Operations += s.Operations;
@@ -149,7 +151,7 @@ public class RandomProgramTests(ITestOutputHelper output)
                          $"{t.Completed} completed, {t.Deadlocked} reached a deadlock verdict ({t.Rescues} host rescues; " +
                          $"{t.RootCancelled} ended by cancelling the root), " +
                          $"{t.Coroutines} coroutines, {t.Operations} operations, {t.Steps} steps, {t.GroupsFailed} groups failed, " +
-                         $"{t.Sleeps} sleeps, {t.TimeoutsFired} timeouts fired");
+                         $"{t.Sleeps} sleeps, {t.TimeoutsFired} timeouts fired, {t.StrayCallsUnwound} calls without await unwound");
         return t;
     }
 
