@@ -93,11 +93,24 @@ internal sealed class GroupOutcomeModel
         if (ReferenceEquals(_error, CancelMarker))
             return actual is CancelledException ? null
                 : $"group c{Id} ended with {Name(actual)} but the model predicts CancelledException (the opener's cancel)";
+        if (ReferenceEquals(_error, StrayCallMarker))
+            return IsStrayCallError(actual) ? null
+                : $"group c{Id} ended with {Name(actual)} but the model predicts the library's error for a call without await";
         return ReferenceEquals(actual, _error) ? null
             : $"group c{Id} ended with {Name(actual)} but the model predicts {Name(_error)} (the first failure)";
     }
 
     private static string Name(Exception? e) => e is null ? "success" : $"{e.GetType().Name} '{e.Message}'";
+
+    /// <summary>
+    /// Stands for the InvalidOperationException the library ends a coroutine with when its body completed while a call
+    /// made without await was suspended (compared by type and message: the library creates the object).
+    /// </summary>
+    public static readonly Exception StrayCallMarker = new InvalidOperationException("a call made without await was unwound (model)");
+
+    /// <summary>The library's error for a coroutine whose body left a call without await suspended.</summary>
+    public static bool IsStrayCallError(Exception? e) =>
+        e is InvalidOperationException && e.Message.Contains("without await", StringComparison.Ordinal) && !ReferenceEquals(e, StrayCallMarker);
 
     /// <summary>Stands for the CancelledException the group creates itself (compared by type).</summary>
     private static readonly Exception CancelMarker = new CancelledException("the opener's cancellation (model)");

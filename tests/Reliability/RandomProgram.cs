@@ -238,9 +238,9 @@ internal sealed record TimeoutOp(int Id, int Ms, Op[] Body, bool Catch, bool OrD
 }
 
 /// <summary>
-/// Calls a CoTask method running <see cref="Body"/> without awaiting it (a misuse), as the last operation of an
-/// allowFailure child's body. If the call suspends, the library cancels and unwinds it before the child ends, and the
-/// child fails (docs/concurrency.md rule 12). Anywhere else (after shrinking) it does nothing.
+/// Calls a CoTask method running <see cref="Body"/> without awaiting it (a misuse), as the last operation of a spawned
+/// child's body. If the call suspends, the library cancels and unwinds it before the child ends, and the child fails
+/// (docs/concurrency.md rule 12). Anywhere else (after shrinking) it does nothing.
 /// </summary>
 internal sealed record StrayCallOp(Op[] Body) : Op
 {

@@ -43,8 +43,9 @@ internal sealed class RandomProgramGenerator
     }
 
     /// <summary>
-    /// Ends half of the allowFailure children's bodies with a call made without await (<see cref="StrayCallOp"/>),
-    /// whose body usually suspends: the library must unwind it (its wait withdrawn, nothing lost) before the child ends.
+    /// Ends half of the allowFailure children's bodies and a sixth of the others' with a call made without await
+    /// (<see cref="StrayCallOp"/>), whose body usually suspends: the library must unwind it (its wait withdrawn, nothing
+    /// lost) before the child ends, failed, which fails its group unless the child allows failure.
     /// </summary>
     private Op[] AddStrayCalls(Op[] ops, Random rng)
     {
@@ -53,7 +54,7 @@ internal sealed class RandomProgramGenerator
         {
             Op op = ops[i];
             if (op.Children is { } children) op = op.WithChildren(AddStrayCalls(children, rng));
-            if (op is SpawnOp { AllowFailure: true } sp && rng.Next(2) == 0)
+            if (op is SpawnOp sp && rng.Next(sp.AllowFailure ? 2 : 6) == 0)
                 op = sp with { Body = [.. sp.Body, new StrayCallOp(StrayBody(rng))] };
             result[i] = op;
         }

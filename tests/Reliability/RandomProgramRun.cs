@@ -238,9 +238,9 @@ internal sealed class RandomProgramRun
         if (me.FinishAfterStrayCall is not null)
         {
             // A call made without await is still suspended: the library cancels the coroutine and unwinds the call
-            // before it ends, failed with this body's error or with its own InvalidOperationException (the child allows
-            // failure, so the group does not care which); the call's finally block records the end, in the same step.
-            Exception outcome = error ?? new InvalidOperationException("a call made without await was unwound");
+            // before it ends, failed with this body's error or with an InvalidOperationException of its own (the model
+            // stands in a marker for it); the call's finally block records the end, in the same step as the real one.
+            Exception outcome = error ?? GroupOutcomeModel.StrayCallMarker;
             me.FinishAfterStrayCall = () => Finish(outcome, cancelled: true);
         }
         else Finish(error, cancelled);
@@ -259,11 +259,11 @@ internal sealed class RandomProgramRun
 
     /// <summary>
     /// The misuse of a <see cref="StrayCallOp"/>: calls a CoTask method without awaiting it. Only as the last operation
-    /// of an allowFailure child's own body (what the generator makes); anywhere else (a shrunk program) it does nothing.
+    /// of a spawned child's own body (what the generator makes); anywhere else (a shrunk program) it does nothing.
     /// </summary>
     private void CallWithoutAwait(CoroutineInfo me, Op[] ops, StrayCallOp stray, GroupOutcomeModel group)
     {
-        if (!me.AllowFailure || !ReferenceEquals(ops, me.TopBody) || !ReferenceEquals(ops[^1], stray)) return;
+        if (!ReferenceEquals(ops, me.TopBody) || !ReferenceEquals(ops[^1], stray)) return;
         me.FinishAfterStrayCall = StrayCallPending;
         CoTask call = Stray();
         if (call.IsCompleted) me.FinishAfterStrayCall = null; // it did not suspend: nothing to unwind
@@ -297,7 +297,8 @@ internal sealed class RandomProgramRun
     private static readonly Action StrayCallPending = static () => { };
 
     private static bool IsProgramException(Exception e) =>
-        e is ProgramError or ProgramCloseError or QueueClosedException or CancelledException or TimeoutException;
+        e is ProgramError or ProgramCloseError or QueueClosedException or CancelledException or TimeoutException ||
+        GroupOutcomeModel.IsStrayCallError(e); // a child's, rethrown by its group
 
     private async CoTask RunGroup(CoroutineInfo me, GroupOp g)
     {
