@@ -61,6 +61,7 @@ public static partial class Co
                 $"{what} needs a timeout >= TimeSpan.Zero, or Timeout.InfiniteTimeSpan for none.");
         Coroutine caller = CurrentCoroutine(what);
         IEventLoop loop = caller.Scheduler.EventLoop ?? throw new EventLoopRequiredException(what);
+        caller.CheckCanParkVerified(); // before the body starts: a caller that cannot wait for it must not start it
         caller.ThrowIfCancelled();
         return (caller, loop);
     }

@@ -23,6 +23,9 @@ public static partial class Co
     {
         ArgumentNullException.ThrowIfNull(body);
         Coroutine caller = CurrentCoroutine("Co.WithTaskGroup");
+        // Before any child starts: an opener that cannot wait for its children must not open a group (its record would
+        // be released under live children).
+        caller.CheckCanParkVerified();
         TaskGroupCore<VoidResult> core = TaskGroupCore<VoidResult>.Rent(caller, name);
         core.Start(body, file, line, member);
         return EndGroup(core);
@@ -45,6 +48,7 @@ public static partial class Co
     {
         ArgumentNullException.ThrowIfNull(body);
         Coroutine caller = CurrentCoroutine("Co.WithTaskGroup");
+        caller.CheckCanParkVerified(); // before any child starts (see above)
         TaskGroupCore<T> core = TaskGroupCore<T>.Rent(caller, name);
         core.Start(body, file, line, member);
         return EndGroup(core);

@@ -220,4 +220,44 @@ public class MisuseFinallyTests
         Assert.Contains("already waiting", Assert.IsType<InvalidOperationException>(h.Exception).Message);
         Assert.False(m.IsLocked);
     }
+
+    [Fact]
+    public void A_task_group_or_timeout_opened_after_an_unawaited_CoTask_is_refused_before_anything_starts()
+    {
+        // The opener could not wait for the children: a group released under live children would corrupt the pool.
+        var w = new BlockedWaitWorld();
+        var log = new List<string>();
+        var errors = new List<Exception>();
+        foreach (string kind in new[] { "group", "typed group", "timeout", "when all" })
+        {
+            w.S.Spawn(async () =>
+            {
+                _ = SuspendOnce();
+                try
+                {
+                    switch (kind)
+                    {
+                        case "group":
+                            await Co.WithTaskGroup(g => { log.Add("group body ran"); return CoTask.CompletedTask; });
+                            break;
+                        case "typed group":
+                            await Co.WithTaskGroup<int>(g => { log.Add("typed group body ran"); return new CoTask<int>(1); });
+                            break;
+                        case "timeout":
+                            await Co.WithTimeout(TimeSpan.FromSeconds(1), () => { log.Add("timeout body ran"); return CoTask.CompletedTask; });
+                            break;
+                        default:
+                            await Co.WhenAll(new Func<CoTask<int>>[] { () => { log.Add("when all body ran"); return new CoTask<int>(1); } });
+                            break;
+                    }
+                }
+                catch (InvalidOperationException e) { errors.Add(e); }
+            });
+        }
+        w.S.RunUntilIdle();
+        Assert.Empty(log);
+        Assert.Equal(4, errors.Count);
+        Assert.All(errors, e => Assert.Contains("already waiting", e.Message));
+        Assert.Equal(1, w.S.LiveCoroutines); // only the world's Pending coroutine: no orphaned child
+    }
 }
