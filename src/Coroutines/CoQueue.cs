@@ -353,7 +353,7 @@ public sealed class CoQueue<T> : IAsyncEnumerable<T>
     /// run; see <see cref="Coroutine.CheckCanPark"/>), then a pending cancel, before parking. The node goes back to the
     /// pool on a throw: the await never happens.
     /// </summary>
-    internal void ThrowIfCancelledBeforePark(QueueWaiter<T> w)
+    internal void CheckBeforePark(QueueWaiter<T> w)
     {
         Coroutine co = w.Co;
         if (co.Waiting || co.Cancelled && co.ShieldDepth == 0) RefuseBeforePark(w, co);

@@ -50,7 +50,7 @@ public readonly struct QueueGetAwaitable<T>
             get
             {
                 if (_waiter is null) return true;
-                _waiter.Queue.ThrowIfCancelledBeforePark(_waiter);
+                _waiter.Queue.CheckBeforePark(_waiter);
                 return false;
             }
         }

@@ -45,7 +45,7 @@ public readonly struct QueueMoveNextAwaitable<T>
             get
             {
                 if (_waiter is null) return true;
-                _waiter.Queue.ThrowIfCancelledBeforePark(_waiter);
+                _waiter.Queue.CheckBeforePark(_waiter);
                 return false;
             }
         }

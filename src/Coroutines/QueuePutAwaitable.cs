@@ -51,7 +51,7 @@ public readonly struct QueuePutAwaitable<T>
             get
             {
                 if (_waiter is null) return true;
-                _waiter.Queue.ThrowIfCancelledBeforePark(_waiter);
+                _waiter.Queue.CheckBeforePark(_waiter);
                 return false;
             }
         }
