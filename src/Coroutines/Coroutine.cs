@@ -216,6 +216,10 @@ internal abstract class Coroutine : IWaitSite
     /// method's <c>finally</c> blocks and <c>using</c> scopes run (a held lock is released). The same throw from
     /// <c>OnCompleted</c> would skip them: the compiler-generated method has already marked itself suspended, so its
     /// <c>finally</c> blocks stand down. The parks keep their own checks for awaiters driven by hand.
+    /// An await that could complete at once (a free permit, a buffered item, an ended join) is refused too while the
+    /// coroutine waits: its result would read the wait state of the frame that is parked (reliability bug 13: a stray
+    /// frame's condition wait then returned without a signal, and a join's bookkeeping went negative), and whether the
+    /// misuse is reported must not depend on what happens to be ready.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void CheckCanPark()

@@ -25,8 +25,8 @@ public readonly struct FrameAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Fr
     {
         get
         {
+            _co.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run; even for 0
             if (_frames == 0) return true;
-            _co.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run
             _co.ThrowIfCancelled();
             return false;
         }

@@ -25,8 +25,10 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
     {
         get
         {
+            // Refusals here, not in the park, so the awaiting method's finally blocks run; even for an ended target
+            // (see Coroutine.CheckCanPark). A running coroutine has not ended, so a self-join never completes at once.
+            _waiter.CheckCanJoin(_target);
             if (_target.HasEnded) return true;
-            _waiter.CheckCanJoin(_target); // refusals here, not in the park, so the awaiting method's finally blocks run
             _waiter.ThrowIfCancelled();
             return false;
         }
@@ -88,8 +90,10 @@ public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Joi
     {
         get
         {
+            // Refusals here, not in the park, so the awaiting method's finally blocks run; even for an ended target
+            // (see Coroutine.CheckCanPark). A running coroutine has not ended, so a self-join never completes at once.
+            _waiter.CheckCanJoin(_target);
             if (_target.HasEnded) return true;
-            _waiter.CheckCanJoin(_target); // refusals here, not in the park, so the awaiting method's finally blocks run
             _waiter.ThrowIfCancelled();
             return false;
         }

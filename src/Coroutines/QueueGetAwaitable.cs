@@ -24,6 +24,7 @@ public readonly struct QueueGetAwaitable<T>
         CoQueue<T> queue = _queue ?? throw new InvalidOperationException("This QueueGetAwaitable is default; get one from CoQueue.Get().");
         // The thread check is here, where the queue changes, not in Get(): an awaitable carried to another thread is refused.
         Coroutine co = queue.Scheduler.CurrentForAwait("CoQueue.Get()");
+        co.CheckCanParkVerified(); // even before an item is taken at once (see Coroutine.CheckCanPark)
         if (queue.TryTakeCore(out T item)) return new Awaiter(null, 0, item);
         if (queue.IsClosedCore) queue.ThrowClosed();
         QueueWaiter<T> w = queue.RentWaiter(co, isWriter: false, default!);

@@ -20,7 +20,9 @@ public readonly struct QueueMoveNextAwaitable<T>
         CoQueueEnumerator<T> e = _enumerator ?? throw new InvalidOperationException(
             "This QueueMoveNextAwaitable is default; get one from CoQueueEnumerator.MoveNextAsync().");
         // The thread check is here, where the queue changes: an awaitable carried to another thread is refused.
-        return e.BeginMoveNext(e.Queue.Scheduler.CurrentForAwait("CoQueueEnumerator.MoveNextAsync()"));
+        Coroutine co = e.Queue.Scheduler.CurrentForAwait("CoQueueEnumerator.MoveNextAsync()");
+        co.CheckCanParkVerified(); // even before an item is read at once (see Coroutine.CheckCanPark)
+        return e.BeginMoveNext(co);
     }
 
     /// <summary>The awaiter of a <see cref="CoQueueEnumerator{T}.MoveNextAsync"/>.</summary>

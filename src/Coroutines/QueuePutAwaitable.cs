@@ -28,6 +28,7 @@ public readonly struct QueuePutAwaitable<T>
         CoQueue<T> queue = _queue ?? throw new InvalidOperationException("This QueuePutAwaitable is default; get one from CoQueue.Put().");
         // The thread check is here, where the queue changes, not in Put(): an awaitable carried to another thread is refused.
         Coroutine co = queue.Scheduler.CurrentForAwait("CoQueue.Put()");
+        co.CheckCanParkVerified(); // even before the item is put at once (see Coroutine.CheckCanPark)
         if (queue.TryPutCore(_item, discard: true)) return default;
         QueueWaiter<T> w = queue.RentWaiter(co, isWriter: true, _item);
         return new Awaiter(w, w.Version);

@@ -27,8 +27,10 @@ public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, IC
         get
         {
             Coroutine co = Current; // the thread check, before the semaphore changes
+            // Refusals here, not in the park, so the awaiting method's finally blocks run; and before a free permit is
+            // taken: a coroutine already waiting (a CoTask call left suspended) must not complete another wait meanwhile.
+            co.CheckCanParkVerified();
             if (_semaphore.TryTake()) return true;
-            co.CheckCanParkVerified(); // refusals here, not in the park, so the awaiting method's finally blocks run
             co.ThrowIfCancelled();
             return false;
         }

@@ -25,8 +25,8 @@ public readonly struct CoTimerAwaitable : ICriticalNotifyCompletion, ICoAwaiter<
     {
         get
         {
-            if (_timer.IsSettled) return true;
-            _waiter.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run
+            _waiter.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run; even
+            if (_timer.IsSettled) return true; // for a settled timer (see Coroutine.CheckCanPark)
             _waiter.ThrowIfCancelled();
             return false;
         }

@@ -43,9 +43,11 @@ internal sealed class RandomProgramGenerator
     }
 
     /// <summary>
-    /// Ends half of the allowFailure children's bodies and a sixth of the others' with a call made without await
-    /// (<see cref="StrayCallOp"/>), whose body usually suspends: the library must unwind it (its wait withdrawn, nothing
-    /// lost) before the child ends, failed, which fails its group unless the child allows failure.
+    /// Puts a call made without await (<see cref="StrayCallOp"/>) into half of the allowFailure children's bodies and a
+    /// sixth of the others': as the last operation half of the time, else before a random one. Its body usually
+    /// suspends. The library must then refuse the child's next await that would suspend (at the await, so nothing is
+    /// taken or queued) and, once the child's body ends, unwind the call (its wait withdrawn, nothing lost) before the
+    /// child ends, failed, which fails its group unless the child allows failure.
     /// </summary>
     private Op[] AddStrayCalls(Op[] ops, Random rng)
     {
@@ -55,7 +57,11 @@ internal sealed class RandomProgramGenerator
             Op op = ops[i];
             if (op.Children is { } children) op = op.WithChildren(AddStrayCalls(children, rng));
             if (op is SpawnOp sp && rng.Next(sp.AllowFailure ? 2 : 6) == 0)
-                op = sp with { Body = [.. sp.Body, new StrayCallOp(StrayBody(rng))] };
+            {
+                var stray = new StrayCallOp(StrayBody(rng));
+                int at = sp.Body.Length == 0 || rng.Next(2) == 0 ? sp.Body.Length : rng.Next(sp.Body.Length);
+                op = sp with { Body = [.. sp.Body[..at], stray, .. sp.Body[at..]] };
+            }
             result[i] = op;
         }
         return result;

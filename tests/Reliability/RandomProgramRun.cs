@@ -59,6 +59,9 @@ internal sealed class RandomProgramRun
     private int _sleeps;
     private int _timeoutsFired;
     private int _strayCallsUnwound;
+    private int _awaitsRefused;
+    /// <summary>The refusals seen so far (see <see cref="IsExpected"/>), by identity.</summary>
+    private readonly HashSet<Exception> _refusals = new(ReferenceEqualityComparer.Instance);
 
     private RandomProgramRun(RandomProgram p)
     {
@@ -85,7 +88,8 @@ internal sealed class RandomProgramRun
 
     /// <summary>What a run observed, for the figures in docs/reliability.md.</summary>
     internal readonly record struct Stats(int Operations, int Steps, int Coroutines, bool Deadlocked, bool RootCancelled, int GroupsFailed,
-                                         int Rescues, int Sleeps, int TimeoutsFired, int StrayCallsUnwound);
+                                         int Rescues, int Sleeps, int TimeoutsFired, int StrayCallsUnwound,
+                                         int AwaitsRefused);
 
     /// <summary>Runs <paramref name="p"/> and returns the violated invariants (empty: all held).</summary>
     public static List<string> Execute(RandomProgram p, out Stats stats)
@@ -130,7 +134,8 @@ internal sealed class RandomProgramRun
         }
         else if (end.Status != DrainStatus.Completed) Violation($"the final drain stopped with {end}");
         if (end.Status == DrainStatus.Completed) CheckEnd();
-        stats = new Stats(_operations, _steps, _co.Count, deadlocked, rootCancelled, _groupsFailed, _rescues, _sleeps, _timeoutsFired, _strayCallsUnwound);
+        stats = new Stats(_operations, _steps, _co.Count, deadlocked, rootCancelled, _groupsFailed, _rescues, _sleeps, _timeoutsFired, _strayCallsUnwound,
+                          _awaitsRefused);
     }
 
     /// <summary>
@@ -234,7 +239,7 @@ internal sealed class RandomProgramRun
         }
         registration.Dispose();
         bool cancelled = Co.IsBeingCancelled;
-        if (error is not null && !IsProgramException(error)) Violation($"{me.Name} ended with an unexpected {error.GetType().Name}: {error.Message}");
+        if (error is not null && !IsExpected(me, error)) Violation($"{me.Name} ended with an unexpected {error.GetType().Name}: {error.Message}");
         if (me.FinishAfterStrayCall is not null)
         {
             // A call made without await is still suspended: the library cancels the coroutine and unwinds the call
@@ -258,12 +263,14 @@ internal sealed class RandomProgramRun
     }
 
     /// <summary>
-    /// The misuse of a <see cref="StrayCallOp"/>: calls a CoTask method without awaiting it. Only as the last operation
-    /// of a spawned child's own body (what the generator makes); anywhere else (a shrunk program) it does nothing.
+    /// The misuse of a <see cref="StrayCallOp"/>: calls a CoTask method without awaiting it. Only in a spawned child's
+    /// own body (what the generator makes); anywhere else (a shrunk program) it does nothing. If the call suspends, the
+    /// body runs on: each of its later awaits that would suspend is refused (<see cref="IsExpected"/>), and the call is
+    /// unwound when the body ends.
     /// </summary>
     private void CallWithoutAwait(CoroutineInfo me, Op[] ops, StrayCallOp stray, GroupOutcomeModel group)
     {
-        if (!ReferenceEquals(ops, me.TopBody) || !ReferenceEquals(ops[^1], stray)) return;
+        if (!ReferenceEquals(ops, me.TopBody)) return;
         me.FinishAfterStrayCall = StrayCallPending;
         CoTask call = Stray();
         if (call.IsCompleted) me.FinishAfterStrayCall = null; // it did not suspend: nothing to unwind
@@ -274,7 +281,7 @@ internal sealed class RandomProgramRun
             catch (Exception e)
             {
                 // The unwind's CancelledException, or a program error (a closed queue): nobody awaits this call.
-                if (!IsProgramException(e)) Violation($"{me.Name}'s call without await failed with an unexpected {e.GetType().Name}: {e.Message}");
+                if (!IsExpected(me, e)) Violation($"{me.Name}'s call without await failed with an unexpected {e.GetType().Name}: {e.Message}");
             }
             finally
             {
@@ -296,12 +303,37 @@ internal sealed class RandomProgramRun
     /// <summary>Marks a call without await as running (see <see cref="CallWithoutAwait"/>).</summary>
     private static readonly Action StrayCallPending = static () => { };
 
-    private static bool IsProgramException(Exception e) =>
-        e is ProgramError or ProgramCloseError or QueueClosedException or CancelledException or TimeoutException ||
-        GroupOutcomeModel.IsStrayCallError(e); // a child's, rethrown by its group
+    /// <summary>Whether <paramref name="me"/>'s body runs on while a call it made without await is suspended.</summary>
+    private static bool StrayCallSuspended(CoroutineInfo me) => ReferenceEquals(me.FinishAfterStrayCall, StrayCallPending);
+
+    /// <summary>
+    /// Whether <paramref name="e"/>, caught in <paramref name="me"/>, is one a program may see: its own errors, the
+    /// library's cancellations, closes and timeouts, the library's error for a call without await (a child's, rethrown
+    /// by its group), and the library's refusal of an await while a call without await is suspended, which is recorded
+    /// here the first time it is seen (in the coroutine whose await was refused), then accepted wherever it travels.
+    /// </summary>
+    private bool IsExpected(CoroutineInfo me, Exception e)
+    {
+        if (e is ProgramError or ProgramCloseError or QueueClosedException or CancelledException or TimeoutException ||
+            GroupOutcomeModel.IsStrayCallError(e) || _refusals.Contains(e)) return true;
+        if (e is InvalidOperationException && e.Message.Contains("already waiting", StringComparison.Ordinal) && StrayCallSuspended(me))
+        {
+            _refusals.Add(e);
+            _awaitsRefused++;
+            return true;
+        }
+        return false;
+    }
 
     private async CoTask RunGroup(CoroutineInfo me, GroupOp g)
     {
+        if (StrayCallSuspended(me))
+        {
+            // Refused before anything starts (reliability bug 12): no body is spawned; the refusal is this body's error.
+            await Co.WithTaskGroup(static _ => CoTask.CompletedTask);
+            Violation($"{me.Name} opened group c{g.Id} while a call it made without await was suspended");
+            return;
+        }
         CoroutineInfo body = _co[g.Id];
         var model = new GroupOutcomeModel(g.Id, me);
         _groups.Add(model);
@@ -398,7 +430,7 @@ internal sealed class RandomProgramRun
                     {
                         await RunOps(me, c.Body, group);
                     }
-                    catch (Exception e) when (IsProgramException(e))
+                    catch (Exception e) when (IsExpected(me, e))
                     {
                     }
                     break;
@@ -435,6 +467,13 @@ internal sealed class RandomProgramRun
     private async CoTask RunTimeout(CoroutineInfo me, TimeoutOp t, GroupOutcomeModel group)
     {
         TimeSpan span = t.Ms < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(t.Ms);
+        if (StrayCallSuspended(me))
+        {
+            // Refused before the body starts, as a group is (see RunGroup).
+            await Co.WithTimeout(span, static () => CoTask.CompletedTask);
+            Violation($"{me.Name} started timeout c{t.Id} while a call it made without await was suspended");
+            return;
+        }
         if (Co.IsBeingCancelled)
         {
             // A cancelled coroutine cannot start a timed call: it throws at once and spawns nothing.

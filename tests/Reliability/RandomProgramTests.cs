@@ -42,6 +42,7 @@ public class RandomProgramTests(ITestOutputHelper output)
         Assert.True(t.GroupsFailed > CiPrograms / 5, $"only {t.GroupsFailed} groups failed");
         Assert.True(t.TimeoutsFired > CiPrograms / 20, $"only {t.TimeoutsFired} timeouts fired");
         Assert.True(t.StrayCallsUnwound > CiPrograms / 20, $"only {t.StrayCallsUnwound} calls without await were unwound");
+        Assert.True(t.AwaitsRefused > CiPrograms / 50, $"only {t.AwaitsRefused} awaits were refused after a call without await");
     }
 
     [SoakFact]
@@ -121,7 +122,7 @@ public class RandomProgramTests(ITestOutputHelper output)
 
     private sealed class Totals
     {
-        public int Programs, Completed, Deadlocked, RootCancelled, GroupsFailed, Coroutines, Rescues, Sleeps, TimeoutsFired, StrayCallsUnwound;
+        public int Programs, Completed, Deadlocked, RootCancelled, GroupsFailed, Coroutines, Rescues, Sleeps, TimeoutsFired, StrayCallsUnwound, AwaitsRefused;
         public long Operations, Steps;
     }
 
@@ -142,6 +143,7 @@ public class RandomProgramTests(ITestOutputHelper output)
             t.Sleeps += s.Sleeps;
             t.TimeoutsFired += s.TimeoutsFired;
             t.StrayCallsUnwound += s.StrayCallsUnwound;
+            t.AwaitsRefused += s.AwaitsRefused;
             t.GroupsFailed += s.GroupsFailed;
             t.Coroutines += s.Coroutines;
             t.Operations += s.Operations;
@@ -151,7 +153,8 @@ public class RandomProgramTests(ITestOutputHelper output)
                          $"{t.Completed} completed, {t.Deadlocked} reached a deadlock verdict ({t.Rescues} host rescues; " +
                          $"{t.RootCancelled} ended by cancelling the root), " +
                          $"{t.Coroutines} coroutines, {t.Operations} operations, {t.Steps} steps, {t.GroupsFailed} groups failed, " +
-                         $"{t.Sleeps} sleeps, {t.TimeoutsFired} timeouts fired, {t.StrayCallsUnwound} calls without await unwound");
+                         $"{t.Sleeps} sleeps, {t.TimeoutsFired} timeouts fired, {t.StrayCallsUnwound} calls without await unwound, " +
+                         $"{t.AwaitsRefused} awaits refused meanwhile");
         return t;
     }
 
