@@ -25,8 +25,13 @@ public readonly struct FrameAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Fr
     {
         get
         {
-            _co.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run; even for 0
-            if (_frames == 0) return true;
+            if (_frames == 0)
+            {
+                // Even at once, not while the coroutine already waits (see Coroutine.CheckCanPark): this throws.
+                if (_co.Waiting) _co.CheckCanPark();
+                return true;
+            }
+            _co.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run
             _co.ThrowIfCancelled();
             return false;
         }

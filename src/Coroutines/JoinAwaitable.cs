@@ -25,10 +25,13 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
     {
         get
         {
-            // Refusals here, not in the park, so the awaiting method's finally blocks run; even for an ended target
-            // (see Coroutine.CheckCanPark). A running coroutine has not ended, so a self-join never completes at once.
-            _waiter.CheckCanJoin(_target);
-            if (_target.HasEnded) return true;
+            if (_target.HasEnded)
+            {
+                // Even at once, not while the coroutine already waits (see Coroutine.CheckCanPark): this throws.
+                if (_waiter.Waiting) _waiter.CheckCanPark();
+                return true;
+            }
+            _waiter.CheckCanJoin(_target); // refusals here, not in the park, so the awaiting method's finally blocks run
             _waiter.ThrowIfCancelled();
             return false;
         }
@@ -90,10 +93,13 @@ public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Joi
     {
         get
         {
-            // Refusals here, not in the park, so the awaiting method's finally blocks run; even for an ended target
-            // (see Coroutine.CheckCanPark). A running coroutine has not ended, so a self-join never completes at once.
-            _waiter.CheckCanJoin(_target);
-            if (_target.HasEnded) return true;
+            if (_target.HasEnded)
+            {
+                // Even at once, not while the coroutine already waits (see Coroutine.CheckCanPark): this throws.
+                if (_waiter.Waiting) _waiter.CheckCanPark();
+                return true;
+            }
+            _waiter.CheckCanJoin(_target); // refusals here, not in the park, so the awaiting method's finally blocks run
             _waiter.ThrowIfCancelled();
             return false;
         }

@@ -23,10 +23,15 @@ public readonly struct LazyAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
     {
         get
         {
-            // Refusals here, not in the park, so the awaiting method's finally blocks run; even for a settled value (see
-            // Coroutine.CheckCanPark); and before the initializer starts (it spawns), so a carried awaitable changes nothing.
+            if (_lazy.IsSettled)
+            {
+                // Even at once, not while the coroutine already waits (see Coroutine.CheckCanPark): this throws.
+                if (_waiter.Waiting) _waiter.CheckCanPark();
+                return true;
+            }
+            // Refusals here, not in the park, so the awaiting method's finally blocks run; and before the initializer
+            // starts (it spawns), so a carried awaitable changes nothing.
             _waiter.CheckCanPark();
-            if (_lazy.IsSettled) return true;
             _waiter.ThrowIfCancelled();
             _lazy.EnsureStarted();
             return false;

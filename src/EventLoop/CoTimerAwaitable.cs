@@ -25,8 +25,13 @@ public readonly struct CoTimerAwaitable : ICriticalNotifyCompletion, ICoAwaiter<
     {
         get
         {
-            _waiter.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run; even
-            if (_timer.IsSettled) return true; // for a settled timer (see Coroutine.CheckCanPark)
+            if (_timer.IsSettled)
+            {
+                // Even at once, not while the coroutine already waits (see Coroutine.CheckCanPark): this throws.
+                if (_waiter.Waiting) _waiter.CheckCanPark();
+                return true;
+            }
+            _waiter.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run
             _waiter.ThrowIfCancelled();
             return false;
         }

@@ -41,7 +41,7 @@ internal sealed class CoroutineInfo(int id)
     /// <summary>The state its handle must show once it has ended.</summary>
     public CoroutineState EndState;
 
-    /// <summary>Its top-level body, for a spawned child (a <see cref="StrayCallOp"/> acts only there).</summary>
+    /// <summary>Its top-level body, for a spawned child, a group body or a timeout body (a <see cref="StrayCallOp"/> acts only there).</summary>
     public Op[]? TopBody;
 
     /// <summary>

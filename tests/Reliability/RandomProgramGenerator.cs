@@ -44,10 +44,12 @@ internal sealed class RandomProgramGenerator
 
     /// <summary>
     /// Puts a call made without await (<see cref="StrayCallOp"/>) into half of the allowFailure children's bodies and a
-    /// sixth of the others': as the last operation half of the time, else before a random one. Its body usually
+    /// sixth of the others', of the group bodies and of the timeout bodies: as the last operation half of the time, else
+    /// before a random one. Its body usually
     /// suspends. The library must then refuse the child's next await that would suspend (at the await, so nothing is
     /// taken or queued) and, once the child's body ends, unwind the call (its wait withdrawn, nothing lost) before the
-    /// child ends, failed, which fails its group unless the child allows failure.
+    /// child ends, failed, which fails its group unless the child allows failure (a group body always fails its group; a
+    /// timeout body's failure is the call's).
     /// </summary>
     private Op[] AddStrayCalls(Op[] ops, Random rng)
     {
@@ -56,11 +58,12 @@ internal sealed class RandomProgramGenerator
         {
             Op op = ops[i];
             if (op.Children is { } children) op = op.WithChildren(AddStrayCalls(children, rng));
-            if (op is SpawnOp sp && rng.Next(sp.AllowFailure ? 2 : 6) == 0)
+            if (op is SpawnOp or GroupOp or TimeoutOp && rng.Next(op is SpawnOp { AllowFailure: true } ? 2 : 6) == 0)
             {
+                Op[] body = op.Children!;
                 var stray = new StrayCallOp(StrayBody(rng));
-                int at = sp.Body.Length == 0 || rng.Next(2) == 0 ? sp.Body.Length : rng.Next(sp.Body.Length);
-                op = sp with { Body = [.. sp.Body[..at], stray, .. sp.Body[at..]] };
+                int at = body.Length == 0 || rng.Next(2) == 0 ? body.Length : rng.Next(body.Length);
+                op = op.WithChildren([.. body[..at], stray, .. body[at..]]);
             }
             result[i] = op;
         }

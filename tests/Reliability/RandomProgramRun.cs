@@ -263,8 +263,9 @@ internal sealed class RandomProgramRun
     }
 
     /// <summary>
-    /// The misuse of a <see cref="StrayCallOp"/>: calls a CoTask method without awaiting it. Only in a spawned child's
-    /// own body (what the generator makes); anywhere else (a shrunk program) it does nothing. If the call suspends, the
+    /// The misuse of a <see cref="StrayCallOp"/>: calls a CoTask method without awaiting it. Only in a coroutine's own
+    /// top-level body (a child's, a group's or a timeout's: what the generator makes); anywhere else (a shrunk program)
+    /// it does nothing. If the call suspends, the
     /// body runs on: each of its later awaits that would suspend is refused (<see cref="IsExpected"/>), and the call is
     /// unwound when the body ends.
     /// </summary>
@@ -339,6 +340,7 @@ internal sealed class RandomProgramRun
         _groups.Add(model);
         body.Spawned = true;
         body.SpawnGroup = model;
+        body.TopBody = g.Body;
         model.ChildSpawned(noWait: false);
         me.OpenGroup = model;
         // The group's join sees a cancel that is already pending (rule 6) as soon as the group opens.
@@ -495,6 +497,7 @@ internal sealed class RandomProgramRun
         CoroutineInfo body = _co[t.Id];
         body.IsTimeoutBody = true;
         body.Spawned = true;
+        body.TopBody = t.Body;
         var model = new TimeoutOutcomeModel(t.Id, t.Ms < 0 ? null : _loop.Now + span, t.OrDefault);
         me.OpenTimeout = model;
         Exception? actual = null;

@@ -62,6 +62,7 @@ internal sealed class TimeoutOutcomeModel(int id, TimeSpan? deadline, bool orDef
             null => actual is null,
             _ when ReferenceEquals(expected, CancelMarker) => actual is CancelledException,
             _ when ReferenceEquals(expected, TimeoutMarker) => actual is TimeoutException,
+            _ when ReferenceEquals(expected, GroupOutcomeModel.StrayCallMarker) => GroupOutcomeModel.IsStrayCallError(actual),
             _ => ReferenceEquals(actual, expected),
         };
         return ok ? null
