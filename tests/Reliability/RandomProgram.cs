@@ -249,6 +249,23 @@ internal sealed record StrayCallOp(Op[] Body) : Op
     public override string Describe() => "call without await:";
 }
 
+/// <summary>
+/// Awaits foreign operation <see cref="Id"/>: a .NET Task (a TaskCompletionSource's) that the host or a coroutine
+/// completes (<see cref="CompleteForeignOp"/>), standing for IO. Ids are unique: each is awaited at most once. With
+/// <see cref="ObservesToken"/> the operation is cancelled through the coroutine's Co.CancellationToken, as .NET IO is.
+/// </summary>
+internal sealed record ForeignAwaitOp(int Id, bool ObservesToken) : Op
+{
+    public override string Describe() =>
+        $"await foreign operation f{Id} (a .NET Task" + (ObservesToken ? ", cancelled by Co.CancellationToken)" : ")");
+}
+
+/// <summary>Completes foreign operation <see cref="Id"/> (with a value, or with an error when <see cref="Fail"/>), if not yet completed.</summary>
+internal sealed record CompleteForeignOp(int Id, bool Fail) : Op
+{
+    public override string Describe() => $"complete f{Id}" + (Fail ? " with an error" : " with a value");
+}
+
 /// <summary>A host step only: moves virtual time forward, firing timers and draining on the way (VirtualEventLoop.AdvanceBy).</summary>
 internal sealed record AdvanceOp(int Ms) : Op
 {
@@ -260,6 +277,9 @@ internal sealed class ProgramError(int id) : Exception($"E{id}")
 {
     public int Id { get; } = id;
 }
+
+/// <summary>The error a foreign operation of the program fails with.</summary>
+internal sealed class ProgramForeignError(int id) : Exception($"foreign operation f{id} failed");
 
 /// <summary>The error a program closes a queue with.</summary>
 internal sealed class ProgramCloseError() : Exception("queue closed by the program with an error");

@@ -21,6 +21,7 @@ internal sealed class RandomProgramGenerator
     private readonly List<int> _spawnIds = new();
     private int _nextId = RandomProgram.RootBodyId + 1;
     private int _nextError;
+    private int _nextForeign;
 
     private RandomProgramGenerator(int seed)
     {
@@ -113,8 +114,12 @@ internal sealed class RandomProgramGenerator
             int roll = _rng.Next(1000);
             switch (roll)
             {
-                case < 130:
+                case < 115:
                     return new PauseOp();
+                case < 127:
+                    return new ForeignAwaitOp(_nextForeign++, ObservesToken: _rng.Next(2) == 0);
+                case < 130:
+                    return new CompleteForeignOp(ForeignTarget(), Fail: _rng.Next(4) == 0);
                 case < 270:
                     if (_nextId >= MaxCoroutines) continue;
                     {
@@ -193,8 +198,12 @@ internal sealed class RandomProgramGenerator
         : _spawnIds.Count == 0 || _rng.Next(4) == 0 ? RandomProgram.RootBodyId + 1 + _rng.Next(MaxCoroutines) // maybe spawned later
         : _spawnIds[_rng.Next(_spawnIds.Count)];
 
-    private Op? HostAction() => _rng.Next(9) switch
+    /// <summary>Mostly a foreign operation generated before, sometimes a later one (completed before it is awaited).</summary>
+    private int ForeignTarget() => _nextForeign == 0 || _rng.Next(3) == 0 ? _rng.Next(_nextForeign + 3) : _rng.Next(_nextForeign);
+
+    private Op? HostAction() => _rng.Next(10) switch
     {
+        8 => new CompleteForeignOp(ForeignTarget(), Fail: _rng.Next(4) == 0),
         7 => new AdvanceOp(Delay()),
         0 or 1 => new CancelOp(CancelTarget()),
         2 => new SignalOp(Broadcast: _rng.Next(2) == 0),

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.ExceptionServices;
 using System.Threading;
+using System.Threading.Tasks;
 using CoSched;
 
 namespace CoSched.Tests.Reliability;
@@ -60,8 +61,16 @@ internal sealed class RandomProgramRun
     private int _timeoutsFired;
     private int _strayCallsUnwound;
     private int _awaitsRefused;
+    private int _foreignWaits;
+    private int _foreignTokenCancels;
+    /// <summary>The program's foreign operations by id, made on first use (an await or a completion).</summary>
+    private readonly Dictionary<int, ForeignOperation> _foreign = new();
+    /// <summary>Foreign awaits that suspended and have not returned: the library must report them as external waits.</summary>
+    private int _foreignPending;
     /// <summary>The refusals seen so far (see <see cref="IsExpected"/>), by identity.</summary>
     private readonly HashSet<Exception> _refusals = new(ReferenceEqualityComparer.Instance);
+    /// <summary>The OperationCanceledExceptions of foreign operations cancelled through a coroutine's token, by identity.</summary>
+    private readonly HashSet<Exception> _foreignCancels = new(ReferenceEqualityComparer.Instance);
 
     private RandomProgramRun(RandomProgram p)
     {
@@ -89,7 +98,8 @@ internal sealed class RandomProgramRun
     /// <summary>What a run observed, for the figures in docs/reliability.md.</summary>
     internal readonly record struct Stats(int Operations, int Steps, int Coroutines, bool Deadlocked, bool RootCancelled, int GroupsFailed,
                                          int Rescues, int Sleeps, int TimeoutsFired, int StrayCallsUnwound,
-                                         int AwaitsRefused);
+                                         int AwaitsRefused, int ForeignWaits,
+                                         int ForeignTokenCancels);
 
     /// <summary>Runs <paramref name="p"/> and returns the violated invariants (empty: all held).</summary>
     public static List<string> Execute(RandomProgram p, out Stats stats)
@@ -122,20 +132,34 @@ internal sealed class RandomProgramRun
         bool deadlocked = end.Status == DrainStatus.Deadlock;
         // A deadlock verdict is about the coroutines alone: the host can still feed them. Rescue what the host can
         // (condition waiters, queue readers and writers) a few times, then cancel the root for the rest.
-        for (int i = 0; i < 8 && end.Status == DrainStatus.Deadlock && Rescue(); i++) end = DrainToRest();
+        end = RescueWhileStuck(end);
         bool rootCancelled = end.Status == DrainStatus.Deadlock;
         if (rootCancelled)
         {
             CheckAtRest();
             root.Handle.Value.Cancel();
-            end = DrainToRest();
+            // A cancelled coroutine still waits for a foreign operation it awaits (the await completes when the
+            // operation does): the host completes them; nothing else may be left blocked.
+            end = RescueWhileStuck(DrainToRest());
             if (end.Status != DrainStatus.Completed)
                 Violation($"cancelling the root did not end a deadlocked program: {end}\n{end.Deadlock}");
         }
         else if (end.Status != DrainStatus.Completed) Violation($"the final drain stopped with {end}");
         if (end.Status == DrainStatus.Completed) CheckEnd();
         stats = new Stats(_operations, _steps, _co.Count, deadlocked, rootCancelled, _groupsFailed, _rescues, _sleeps, _timeoutsFired, _strayCallsUnwound,
-                          _awaitsRefused);
+                          _awaitsRefused, _foreignWaits,
+                          _foreignTokenCancels);
+    }
+
+    /// <summary>
+    /// While the program is stuck (a deadlock verdict, or idle with only external waits: foreign operations that only
+    /// the host completes, as IO would), lets the host feed what it can and drains again.
+    /// </summary>
+    private DrainResult RescueWhileStuck(DrainResult end)
+    {
+        for (int i = 0; i < 32 && (end.Status == DrainStatus.Deadlock || end is { Status: DrainStatus.Idle, ExternalWaitsPending: true }) && Rescue(); i++)
+            end = DrainToRest();
+        return end;
     }
 
     /// <summary>
@@ -162,14 +186,17 @@ internal sealed class RandomProgramRun
         switch (r.Status)
         {
             case DrainStatus.Idle:
-                if (r.NextDeadline is null || r.ExternalWaitsPending)
-                    Violation($"a drain reported Idle with no timer pending, or an external wait that does not exist: {r}");
+                if (r.NextDeadline is null && !r.ExternalWaitsPending)
+                    Violation($"a drain reported Idle with no timer and no external wait pending: {r}");
+                if (r.ExternalWaitsPending != _foreignPending > 0)
+                    Violation($"a drain reported Idle with external waits pending = {r.ExternalWaitsPending} while {_foreignPending} foreign await(s) are pending");
                 break;
             case DrainStatus.Completed:
                 foreach (CoroutineInfo c in _co.Values)
                     if (c.Spawned && !c.Ended) Violation($"Completed while {c.Name} has not ended");
                 break;
             case DrainStatus.Deadlock:
+                if (_foreignPending > 0) Violation($"Deadlock reported while {_foreignPending} foreign await(s) are pending: the host can still complete them");
                 CheckDeadlockReport(r.Deadlock);
                 break;
         }
@@ -286,9 +313,12 @@ internal sealed class RandomProgramRun
             }
             finally
             {
-                // Still the marker: the call completed before it ever suspended (nothing to do). Otherwise RunCoroutine
-                // has left the end to this block, which runs as the library unwinds the call, in the coroutine's last step.
-                if (me.FinishAfterStrayCall is { } finish && !ReferenceEquals(finish, StrayCallPending))
+                // Still the marker: the call completed while the body runs on (before it ever suspended, or, when the
+                // body awaits a .NET Task meanwhile, which the library lets the two frames do concurrently, after it
+                // resumed): nothing is left to unwind. Otherwise RunCoroutine has left the end to this block, which runs
+                // as the library unwinds the call, in the coroutine's last step.
+                if (ReferenceEquals(me.FinishAfterStrayCall, StrayCallPending)) me.FinishAfterStrayCall = null;
+                else if (me.FinishAfterStrayCall is { } finish)
                 {
                     // Permits the call took after RunCoroutine released the body's (a hand-off to its own waiter, which
                     // an unwind keeps): released here, as a using block in the call would.
@@ -315,8 +345,8 @@ internal sealed class RandomProgramRun
     /// </summary>
     private bool IsExpected(CoroutineInfo me, Exception e)
     {
-        if (e is ProgramError or ProgramCloseError or QueueClosedException or CancelledException or TimeoutException ||
-            GroupOutcomeModel.IsStrayCallError(e) || _refusals.Contains(e)) return true;
+        if (e is ProgramError or ProgramCloseError or ProgramForeignError or QueueClosedException or CancelledException or TimeoutException ||
+            GroupOutcomeModel.IsStrayCallError(e) || _refusals.Contains(e) || _foreignCancels.Contains(e)) return true;
         if (e is InvalidOperationException && e.Message.Contains("already waiting", StringComparison.Ordinal) && StrayCallSuspended(me))
         {
             _refusals.Add(e);
@@ -451,6 +481,12 @@ internal sealed class RandomProgramRun
                     break;
                 case StrayCallOp stray:
                     CallWithoutAwait(me, ops, stray, group);
+                    break;
+                case ForeignAwaitOp f:
+                    await AwaitForeign(f);
+                    break;
+                case CompleteForeignOp c:
+                    CompleteForeign(c);
                     break;
                 default:
                     throw new InvalidOperationException($"unknown op {op}");
@@ -657,6 +693,104 @@ internal sealed class RandomProgramRun
         group.DefersRun.Add(d.Id);
     }
 
+    // ----- foreign operations -----
+
+    private ForeignOperation Foreign(int id)
+    {
+        if (!_foreign.TryGetValue(id, out ForeignOperation? f)) _foreign[id] = f = new ForeignOperation(id);
+        return f;
+    }
+
+    /// <summary>
+    /// Awaits a .NET Task inside a CoTask method: it resumes on the scheduler thread, as the same coroutine, through
+    /// the inbox, with the value or error it was completed with; while it waits, the drain reports an external wait
+    /// instead of a deadlock. A cancel does not interrupt it (a Task cannot be withdrawn from); the next CoSched await does.
+    /// </summary>
+    private async CoTask AwaitForeign(ForeignAwaitOp op)
+    {
+        int id = op.Id;
+        ForeignOperation f = Foreign(id);
+        if (f.Awaited) Violation($"foreign operation f{id} awaited twice (generator bug)");
+        f.Awaited = true;
+        // As .NET IO does: the operation is cancelled when the coroutine's cancellation is delivered (at once if it
+        // already was), and its await then throws an OperationCanceledException of .NET's, not the library's.
+        using CancellationTokenRegistration registration = op.ObservesToken
+            ? Co.CancellationToken.Register(() => CompleteForeign(f, cancel: true))
+            : default;
+        bool suspends = !f.Task.IsCompleted;
+        if (suspends)
+        {
+            _foreignPending++;
+            _foreignWaits++;
+        }
+        int value;
+        try
+        {
+            value = await f.Task;
+        }
+        catch (Exception e)
+        {
+            if (suspends) _foreignPending--;
+            if (e is TaskCanceledException && f.CancelledByToken)
+            {
+                _foreignCancels.Add(e); // expected from here on (IsExpected)
+                _foreignTokenCancels++;
+            }
+            else if (!ReferenceEquals(e, f.Error)) Violation($"foreign operation f{id} threw {e.GetType().Name} '{e.Message}', not the error it was completed with");
+            throw;
+        }
+        if (suspends) _foreignPending--;
+        if (f.Error is not null || f.CancelledByToken || value != f.Value) Violation($"foreign operation f{id} returned {value}, completed with {f.Value} / {f.Error?.Message}");
+    }
+
+    /// <summary>Completes a foreign operation (from the host, or from a coroutine: the waiter still resumes through the inbox).</summary>
+    private void CompleteForeign(CompleteForeignOp c) => CompleteForeign(Foreign(c.Id), cancel: false, c.Fail);
+
+    private void CompleteForeign(ForeignOperation f, bool cancel, bool fail = false)
+    {
+        if (f.Task.IsCompleted) return;
+        // Without a synchronization context here (xunit's, or the scheduler's inside a drain), the Task runs the
+        // library's continuation inline, which posts to the inbox: deterministic. With one, .NET would queue it to the
+        // thread pool, and the post would race the next drain.
+        SynchronizationContext? context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            if (cancel)
+            {
+                f.CancelledByToken = true;
+                f.Source.SetCanceled();
+            }
+            else if (fail)
+            {
+                f.Error = new ProgramForeignError(f.Id);
+                f.Source.SetException(f.Error);
+            }
+            else
+            {
+                f.Value = 1000 + f.Id;
+                f.Source.SetResult(f.Value);
+            }
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
+
+    private sealed class ForeignOperation(int id)
+    {
+        public int Id { get; } = id;
+        // Continuations run inline where SetResult is called (no RunContinuationsAsynchronously): the run stays
+        // deterministic, and the library's own continuation only posts to the inbox.
+        public readonly TaskCompletionSource<int> Source = new();
+        public Task<int> Task => Source.Task;
+        public bool Awaited;
+        public int Value;
+        public Exception? Error;
+        public bool CancelledByToken;
+    }
+
     // ----- the host -----
 
     private void HostAct(Op action)
@@ -671,6 +805,7 @@ internal sealed class RandomProgramRun
                 case TryGetOp g: TryGet(g.Queue); break;
                 case CloseOp c: Close(c); break;
                 case AdvanceOp a: Observe(_loop.AdvanceBy(TimeSpan.FromMilliseconds(a.Ms))); break;
+                case CompleteForeignOp c: CompleteForeign(c); break;
                 default: throw new InvalidOperationException($"not a host action: {action}");
             }
         }
@@ -684,6 +819,12 @@ internal sealed class RandomProgramRun
     {
         CheckAtRest();
         bool helped = false;
+        foreach (ForeignOperation f in _foreign.Values)
+        {
+            if (!f.Awaited || f.Task.IsCompleted) continue;
+            CompleteForeign(f, cancel: false);
+            helped = true;
+        }
         if (_condition.WaiterCount > 0)
         {
             Signal(new SignalOp(Broadcast: true));
@@ -740,6 +881,7 @@ internal sealed class RandomProgramRun
         if (_holders != 0 || _semaphore.Available != _p.SemaphoreSize || _semaphore.WaiterCount != 0)
             Violation($"semaphore at the end: {_holders} held, {_semaphore.Available}/{_p.SemaphoreSize} free, {_semaphore.WaiterCount} waiting");
         if (_condition.WaiterCount != 0) Violation($"{_condition.WaiterCount} condition waiter(s) left");
+        if (_foreignPending != 0) Violation($"{_foreignPending} foreign await(s) never returned");
         for (int i = 0; i < _queues.Length; i++) CheckQueueAtEnd(i);
         if (_s.LiveCoroutines != 0) Violation($"{_s.LiveCoroutines} live coroutine(s) after Completed");
         if (_loop.PendingTimerCount != 0) Violation($"{_loop.PendingTimerCount} timer(s) still pending after Completed");

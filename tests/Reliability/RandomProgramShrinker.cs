@@ -72,6 +72,8 @@ internal static class RandomProgramShrinker
                 DeferOp { Async: true } d => d with { Async = false },
                 DeferOp { Throws: true } d => d with { Throws = false },
                 SignalOp { Broadcast: true } s => s with { Broadcast = false },
+                CompleteForeignOp { Fail: true } f => f with { Fail = false },
+                ForeignAwaitOp { ObservesToken: true } f => f with { ObservesToken = false },
                 ShieldOp { Pauses: > 1 } s => s with { Pauses = 1 },
                 ShieldOp { SleepMs: > 0 } s => s with { SleepMs = 0 },
                 TimeoutOp { Catch: true } t => t with { Catch = false },

@@ -42,6 +42,8 @@ public class RandomProgramTests(ITestOutputHelper output)
         Assert.True(t.GroupsFailed > CiPrograms / 5, $"only {t.GroupsFailed} groups failed");
         Assert.True(t.TimeoutsFired > CiPrograms / 20, $"only {t.TimeoutsFired} timeouts fired");
         Assert.True(t.StrayCallsUnwound > CiPrograms / 20, $"only {t.StrayCallsUnwound} calls without await were unwound");
+        Assert.True(t.ForeignWaits > CiPrograms / 5, $"only {t.ForeignWaits} foreign awaits suspended");
+        Assert.True(t.ForeignTokenCancels > CiPrograms / 100, $"only {t.ForeignTokenCancels} foreign operations cancelled by a token");
         Assert.True(t.AwaitsRefused > CiPrograms / 50, $"only {t.AwaitsRefused} awaits were refused after a call without await");
     }
 
@@ -73,8 +75,8 @@ public class RandomProgramTests(ITestOutputHelper output)
             nameof(PauseOp), nameof(SpawnOp), nameof(GroupOp), nameof(CancelOp), nameof(PutOp), nameof(TryPutOp),
             nameof(GetOp), nameof(TryGetOp), nameof(CloseOp), nameof(AcquireOp), nameof(TryAcquireOp), nameof(ReleaseOp),
             nameof(WaitOp), nameof(SignalOp), nameof(DeferOp), nameof(ThrowOp), nameof(CatchOp), nameof(ShieldOp),
-            nameof(SleepOp), nameof(TimeoutOp),
-            "host " + nameof(CancelOp), "host " + nameof(SignalOp), "host " + nameof(CloseOp), "host " + nameof(AdvanceOp),
+            nameof(SleepOp), nameof(TimeoutOp), nameof(ForeignAwaitOp), nameof(CompleteForeignOp),
+            "host " + nameof(CancelOp), "host " + nameof(CompleteForeignOp), "host " + nameof(SignalOp), "host " + nameof(CloseOp), "host " + nameof(AdvanceOp),
         };
         Assert.All(expected, k => Assert.Contains(k, kinds));
 
@@ -122,7 +124,7 @@ public class RandomProgramTests(ITestOutputHelper output)
 
     private sealed class Totals
     {
-        public int Programs, Completed, Deadlocked, RootCancelled, GroupsFailed, Coroutines, Rescues, Sleeps, TimeoutsFired, StrayCallsUnwound, AwaitsRefused;
+        public int Programs, Completed, Deadlocked, RootCancelled, GroupsFailed, Coroutines, Rescues, Sleeps, TimeoutsFired, StrayCallsUnwound, AwaitsRefused, ForeignWaits, ForeignTokenCancels;
         public long Operations, Steps;
     }
 
@@ -144,6 +146,8 @@ public class RandomProgramTests(ITestOutputHelper output)
             t.TimeoutsFired += s.TimeoutsFired;
             t.StrayCallsUnwound += s.StrayCallsUnwound;
             t.AwaitsRefused += s.AwaitsRefused;
+            t.ForeignWaits += s.ForeignWaits;
+            t.ForeignTokenCancels += s.ForeignTokenCancels;
             t.GroupsFailed += s.GroupsFailed;
             t.Coroutines += s.Coroutines;
             t.Operations += s.Operations;
@@ -154,7 +158,8 @@ public class RandomProgramTests(ITestOutputHelper output)
                          $"{t.RootCancelled} ended by cancelling the root), " +
                          $"{t.Coroutines} coroutines, {t.Operations} operations, {t.Steps} steps, {t.GroupsFailed} groups failed, " +
                          $"{t.Sleeps} sleeps, {t.TimeoutsFired} timeouts fired, {t.StrayCallsUnwound} calls without await unwound, " +
-                         $"{t.AwaitsRefused} awaits refused meanwhile");
+                         $"{t.AwaitsRefused} awaits refused meanwhile, {t.ForeignWaits} foreign awaits suspended, " +
+                         $"{t.ForeignTokenCancels} foreign operations cancelled through Co.CancellationToken");
         return t;
     }
 
