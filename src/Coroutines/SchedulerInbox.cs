@@ -35,6 +35,11 @@ public sealed partial class Scheduler
     internal void BeginForeignWait(Coroutine co)
     {
         _externalWaits++;
+        // A coroutine already waiting on a CoSched primitive (a CoTask call left suspended there, beside which this .NET
+        // await runs, as such frames may) keeps that wait's site and saved context: they are the parked frame's, whose
+        // wait a cancel or an unwind must still withdraw, and which resumes in its own ExecutionContext (reliability
+        // bug 14: overwriting the site hung the coroutine's end, its stray frame left queued on the primitive).
+        if (co.Waiting) return;
         co.Site = ForeignWaitSite.Instance;
         co.SaveContext();
     }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
 using CoSched;
 using Xunit;
 
@@ -200,6 +202,53 @@ public class StrayFrameTests
             });
             try { await Co.Pause(); }
             catch (CancelledException) { log.Add("after the shield: cancelled"); }
+        }
+    }
+
+    private static readonly AsyncLocal<string> s_frame = new();
+
+    [Fact]
+    public void A_stray_frame_keeps_its_wait_and_context_when_the_body_awaits_a_dotnet_task_beside_it()
+    {
+        // Reliability bug 14 (found by the random programs once they awaited .NET Tasks): the body's .NET await, which
+        // the library lets run beside the parked stray frame, overwrote the coroutine's wait site and saved context.
+        // When the body then completed, the unwind could not withdraw the frame's semaphore wait: the coroutine hung
+        // (a deadlock verdict), still queued on the semaphore; and the frame would have resumed in the body's context.
+        var w = new BlockedWaitWorld();
+        var log = new List<string>();
+        var io = new TaskCompletionSource<int>();
+        CoroutineHandle h = w.S.Spawn(async () =>
+        {
+            _ = Stray(); // misuse: no await; it parks on the empty semaphore
+            s_frame.Value = "body";
+            log.Add($"io returned {await io.Task}");
+        });
+        Assert.Equal(DrainStatus.Idle, w.S.RunUntilIdle().Status); // the .NET await is an external wait
+        Assert.Equal(1, w.Empty.WaiterCount);
+
+        SynchronizationContext? context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null); // the continuation runs inline and posts to the inbox
+        try { io.SetResult(5); }
+        finally { SynchronizationContext.SetSynchronizationContext(context); }
+        w.S.RunUntilIdle(); // ends in Deadlock: the world's Pending coroutine waits on a gate nobody opens
+
+        Assert.Equal(["io returned 5", "cancelled in frame", "finally"], log);
+        Assert.Equal(CoroutineState.Failed, h.State);
+        Assert.Contains("without await", h.Exception!.Message);
+        Assert.False(w.Lock.IsLocked);
+        Assert.Equal(0, w.Empty.WaiterCount);
+        w.Empty.Release(); // a permit released now is free for the next user, not handed to the ended coroutine
+        Assert.True(w.Empty.TryAcquire());
+
+        async CoTask Stray()
+        {
+            s_frame.Value = "frame";
+            using (await w.Lock.LockAsync())
+            {
+                try { await w.Empty.Acquire(); }
+                catch (CancelledException) { log.Add($"cancelled in {s_frame.Value}"); }
+                finally { log.Add("finally"); }
+            }
         }
     }
 }
