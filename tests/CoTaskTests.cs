@@ -153,6 +153,56 @@ public class CoTaskTests
         }
     }
 
+    [Theory]
+    [InlineData("condition")]
+    [InlineData("task")]
+    [InlineData("ended")]
+    public void A_CoTask_call_without_await_resumes_from_a_Task_in_its_own_AsyncLocal_context(string bodyWaitsOn)
+    {
+        // A CoTask called without await that awaits a .NET Task runs beside its caller (tolerated for .NET awaits). When
+        // the Task completes, the frame resumes in place if the coroutine waits on a CoSched primitive, through the ready
+        // queue if it is itself on a .NET await, or outside any coroutine if the coroutine has ended: in each case in the
+        // context it awaited in, as after any .NET await. Before, it saw the host's context (in place, after the end) or
+        // the caller's latest one (queued).
+        var s = new Scheduler();
+        var condition = new CoCondition(s);
+        var io = new TaskCompletionSource<int>();
+        var other = new TaskCompletionSource<int>();
+        string? seen = "unset";
+        CoroutineHandle h = s.Spawn(async () =>
+        {
+            s_local.Value = "body";
+            _ = Fire(); // misuse tolerated for .NET awaits: it runs beside the body
+            s_local.Value = "body later";
+            if (bodyWaitsOn == "condition") await condition.Wait();
+            else if (bodyWaitsOn == "task") await other.Task;
+        });
+        s.RunUntilIdle();
+        Complete(io, 1); // the frame's Task completes while the body waits (or after it ended)
+        s.RunUntilIdle();
+        Assert.Equal("fire", seen);
+        condition.Signal();
+        Complete(other, 2);
+        s.RunUntilIdle();
+        Assert.Equal(CoroutineState.Done, h.State);
+
+        async CoTask Fire()
+        {
+            s_local.Value = "fire";
+            await io.Task;
+            seen = s_local.Value;
+        }
+
+        static void Complete(TaskCompletionSource<int> tcs, int value)
+        {
+            // Without a synchronization context the library's continuation runs inline and posts to the inbox.
+            SynchronizationContext? context = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(null);
+            try { tcs.SetResult(value); }
+            finally { SynchronizationContext.SetSynchronizationContext(context); }
+        }
+    }
+
     [Fact]
     public void CoTask_method_awaiting_a_Task_outside_any_coroutine_throws()
     {

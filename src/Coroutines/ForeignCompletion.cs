@@ -13,6 +13,8 @@ internal sealed class ForeignCompletion
     private readonly Resumable _box;
     private Coroutine? _owner;
     private int _ownerVersion;
+    /// <summary>The awaiting frame's ExecutionContext: the frame resumes in it, as after any .NET await.</summary>
+    private System.Threading.ExecutionContext? _context;
 
     /// <summary>Given to the awaitable; runs on whatever thread completes it.</summary>
     internal readonly Action Completed;
@@ -28,15 +30,22 @@ internal sealed class ForeignCompletion
     {
         _owner = owner;
         _ownerVersion = owner.Version;
+        _context = ThreadContext.Get(owner.Scheduler.Thread);
     }
 
     /// <summary>Forgets the owner (the box is being recycled).</summary>
-    internal void Clear() => _owner = null;
+    internal void Clear()
+    {
+        _owner = null;
+        _context = null;
+    }
 
     private void OnCompleted()
     {
         Coroutine co = _owner!;
+        System.Threading.ExecutionContext? context = _context;
         _owner = null;
-        co.Scheduler.PostForeignResume(co, _ownerVersion, _box);
+        _context = null; // a pooled box keeps no context (and its AsyncLocal values) alive
+        co.Scheduler.PostForeignResume(co, _ownerVersion, _box, context);
     }
 }

@@ -10,6 +10,7 @@ internal struct InboxItem
     public object? Continuation;
     /// <summary>A SynchronizationContext callback and its state.</summary>
     public SendOrPostCallback? Callback;
+    /// <summary>The callback's state; for a foreign resume, the ExecutionContext of the awaiting frame (null: default).</summary>
     public object? State;
     /// <summary>For a foreign resume: the coroutine to resume.</summary>
     public Coroutine? Coroutine;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace CoSched;
@@ -25,9 +26,9 @@ public sealed partial class Scheduler
     }
 
     /// <summary>Called from any thread when a foreign awaitable completes: resume <paramref name="co"/> on our thread.</summary>
-    internal void PostForeignResume(Coroutine co, int version, object continuation)
+    internal void PostForeignResume(Coroutine co, int version, object continuation, ExecutionContext? context)
     {
-        _inbox.Add(new InboxItem { Coroutine = co, Version = version, Continuation = continuation });
+        _inbox.Add(new InboxItem { Coroutine = co, Version = version, Continuation = continuation, State = context });
         SignalWorkAvailable();
     }
 
@@ -68,10 +69,13 @@ public sealed partial class Scheduler
                 if (item.Coroutine is { } co)
                 {
                     _externalWaits--;
+                    // The frame resumes in the ExecutionContext it awaited in (the coroutine's saved one may be another
+                    // frame's: a frame beside a suspended call without await, or the body after such a call).
+                    var context = Unsafe.As<ExecutionContext?>(item.State);
                     if (co.Version != item.Version || co.HasEnded)
-                        Resumable.Run(item.Continuation!); // an abandoned frame of a coroutine that has ended: it runs outside any coroutine
-                    else if (!co.Waiting) co.ResumeLater(item.Continuation!, co.SavedContext);
-                    else RunAs(co, item.Continuation!); // the coroutine has concurrent .NET frames; run this one in place
+                        RunAs(null, item.Continuation!, context); // an abandoned frame of a coroutine that has ended: it runs outside any coroutine
+                    else if (!co.Waiting) co.ResumeLater(item.Continuation!, context);
+                    else RunAs(co, item.Continuation!, context); // the coroutine has concurrent .NET frames; run this one in place
                 }
                 else if (item.Continuation is { } continuation) Resumable.Run(continuation);
                 else item.Callback!(item.State);
@@ -84,10 +88,18 @@ public sealed partial class Scheduler
         _inbox.Return(batch, n);
     }
 
-    private void RunAs(Coroutine co, object continuation)
+    private void RunAs(Coroutine? co, object continuation, ExecutionContext? context)
     {
+        // Between rounds the thread is in the host's context (BetweenRounds); the frame runs in its own, then the
+        // host's is back for the rest of the inbox.
+        ExecutionContext? host = ThreadContext.Get(_thread);
+        if (!ReferenceEquals(host, context)) ThreadContext.Restore(context);
         CurrentCoroutine = co;
         try { Resumable.Run(continuation); }
-        finally { CurrentCoroutine = null; }
+        finally
+        {
+            CurrentCoroutine = null;
+            if (!ReferenceEquals(ThreadContext.Get(_thread), host)) ThreadContext.Restore(host);
+        }
     }
 }
