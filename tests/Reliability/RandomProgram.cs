@@ -12,7 +12,7 @@ namespace CoSched.Tests.Reliability;
 /// operations while shrinking keeps every remaining reference meaningful (a cancel of a coroutine that is never
 /// spawned does nothing).
 /// </summary>
-internal sealed record RandomProgram(int Seed, QueueSpec[] Queues, int SemaphoreSize, Op[] Root, HostStep[] Host)
+internal sealed record RandomProgram(int Seed, QueueSpec[] Queues, int SemaphoreSize, Op[] Root, HostStep[] Host, Op[][] Lazies)
 {
     /// <summary>The root coroutine (a top-level spawn) opens the root group; its body is coroutine 1.</summary>
     public const int RootId = 0;
@@ -25,6 +25,11 @@ internal sealed record RandomProgram(int Seed, QueueSpec[] Queues, int Semaphore
         for (int i = 0; i < Queues.Length; i++)
             sb.Append(i == 0 ? "" : ", ").Append('q').Append(i).Append(' ').Append(Queues[i]);
         sb.Append("; semaphore of ").Append(SemaphoreSize).AppendLine(" (all free); one condition");
+        for (int i = 0; i < Lazies.Length; i++)
+        {
+            sb.Append("lazy").Append(i).AppendLine(": a CoLazy whose initializer does (then returns a value):");
+            Print(sb, Lazies[i], 1);
+        }
         sb.AppendLine("c0 (top-level) opens group c1, whose body c1 does:");
         Print(sb, Root, 1);
         if (Host.Length > 0)
@@ -55,6 +60,7 @@ internal sealed record RandomProgram(int Seed, QueueSpec[] Queues, int Semaphore
         {
             int n = Host.Length;
             Count(Root, ref n);
+            foreach (Op[] body in Lazies) Count(body, ref n);
             return n;
 
             static void Count(Op[] ops, ref int n)
@@ -251,7 +257,8 @@ internal sealed record StrayCallOp(Op[] Body) : Op
 
 /// <summary>
 /// Awaits foreign operation <see cref="Id"/>: a .NET Task (a TaskCompletionSource's) that the host or a coroutine
-/// completes (<see cref="CompleteForeignOp"/>), standing for IO. Ids are unique: each is awaited at most once. With
+/// completes (<see cref="CompleteForeignOp"/>), standing for IO. Ids are unique to an operation of the program, so only
+/// the runs of a lazy value's initializer await one more than once (each gets its outcome). With
 /// <see cref="ObservesToken"/> the operation is cancelled through the coroutine's Co.CancellationToken, as .NET IO is.
 /// </summary>
 internal sealed record ForeignAwaitOp(int Id, bool ObservesToken) : Op
@@ -276,6 +283,16 @@ internal sealed record AdvanceOp(int Ms) : Op
 internal sealed class ProgramError(int id) : Exception($"E{id}")
 {
     public int Id { get; } = id;
+}
+
+/// <summary>
+/// Awaits lazy value <see cref="Lazy"/> (a <see cref="CoLazy{T}"/>): the first waiter starts its initializer (a
+/// coroutine of its own, running the program's initializer body); every waiter gets the value or error of the run that
+/// settles it; if every waiter is cancelled first, the run is cancelled and its outcome dropped.
+/// </summary>
+internal sealed record LazyWaitOp(int Lazy) : Op
+{
+    public override string Describe() => $"await lazy{Lazy}.Wait()";
 }
 
 /// <summary>The error a foreign operation of the program fails with.</summary>

@@ -22,6 +22,7 @@ internal sealed class RandomProgramGenerator
     private int _nextId = RandomProgram.RootBodyId + 1;
     private int _nextError;
     private int _nextForeign;
+    private int _lazies;
 
     private RandomProgramGenerator(int seed)
     {
@@ -35,12 +36,15 @@ internal sealed class RandomProgramGenerator
         var queues = new QueueSpec[g._queues];
         for (int i = 0; i < queues.Length; i++) queues[i] = g.Queue();
         int semaphoreSize = 1 + g._rng.Next(3);
+        var lazies = new Op[g._rng.Next(3)][];
+        g._lazies = lazies.Length;
+        for (int i = 0; i < lazies.Length; i++) lazies[i] = g.InitializerBody();
         Op[] root = g.Body(groupDepth: 1, blockDepth: 0, minOps: 5);
         var host = new HostStep[g._rng.Next(10)];
         for (int i = 0; i < host.Length; i++) host[i] = new HostStep(1 + g._rng.Next(6), g.HostAction());
         // Added last, from a stream of their own, so every program keeps the operations it had before they existed.
         root = g.AddStrayCalls(root, new Random(seed ^ 0x5EED));
-        return new RandomProgram(seed, queues, semaphoreSize, root, host);
+        return new RandomProgram(seed, queues, semaphoreSize, root, host, lazies);
     }
 
     /// <summary>
@@ -89,6 +93,33 @@ internal sealed class RandomProgramGenerator
         return ops;
     }
 
+    /// <summary>
+    /// A lazy value's initializer: one to four operations that wait, wake and fail (no spawns, groups, defers, cancels or
+    /// lazy waits: it runs outside any group, and a wait on its own lazy value would never end); then it returns.
+    /// </summary>
+    private Op[] InitializerBody()
+    {
+        var ops = new Op[1 + _rng.Next(4)];
+        for (int i = 0; i < ops.Length; i++)
+        {
+            ops[i] = _rng.Next(12) switch
+            {
+                0 or 1 => new PauseOp(),
+                2 => new SleepOp(Delay()),
+                3 => new AcquireOp(),
+                4 => new ReleaseOp(),
+                5 => new GetOp(_rng.Next(_queues)),
+                6 => new PutOp(_rng.Next(_queues)),
+                7 => new WaitOp(),
+                8 => new SignalOp(Broadcast: _rng.Next(2) == 0),
+                9 => new ForeignAwaitOp(_nextForeign++, ObservesToken: _rng.Next(2) == 0),
+                10 => new TryGetOp(_rng.Next(_queues)),
+                _ => new ThrowOp(_nextError++),
+            };
+        }
+        return ops;
+    }
+
     private QueueSpec Queue() => _rng.Next(6) switch
     {
         0 or 1 => new QueueSpec(QueueKind.Unbounded, int.MaxValue),
@@ -114,8 +145,11 @@ internal sealed class RandomProgramGenerator
             int roll = _rng.Next(1000);
             switch (roll)
             {
-                case < 115:
+                case < 85:
                     return new PauseOp();
+                case < 115:
+                    if (_lazies == 0) return new PauseOp();
+                    return new LazyWaitOp(_rng.Next(_lazies));
                 case < 127:
                     return new ForeignAwaitOp(_nextForeign++, ObservesToken: _rng.Next(2) == 0);
                 case < 130:

@@ -45,6 +45,8 @@ internal sealed class RandomProgramRun
     private readonly QueueLedger[] _ledgers;
     private readonly CoSemaphore _semaphore;
     private readonly CoCondition _condition;
+    private readonly CoLazy<int>[] _lazies;
+    private readonly LazyModel[] _lazyModels;
     private readonly Dictionary<int, CoroutineInfo> _co = new();
     private readonly List<GroupOutcomeModel> _groups = new();
     private readonly List<string> _violations = new();
@@ -63,8 +65,16 @@ internal sealed class RandomProgramRun
     private int _awaitsRefused;
     private int _foreignWaits;
     private int _foreignTokenCancels;
-    /// <summary>The program's foreign operations by id, made on first use (an await or a completion).</summary>
-    private readonly Dictionary<int, ForeignOperation> _foreign = new();
+    private int _lazyWaits;
+    private int _lazyRestarts;
+    /// <summary>
+    /// Every await of a foreign operation, by the operation's id: one Task each. An id is awaited more than once only by
+    /// the runs of a lazy value's initializer; they get a Task each, because .NET resumes the second and later awaiters
+    /// of one Task on the thread pool, which would make the run's order depend on thread timing.
+    /// </summary>
+    private readonly Dictionary<int, List<ForeignOperation>> _foreign = new();
+    /// <summary>The completions the program asked for, by id: an await made later completes at once with it.</summary>
+    private readonly Dictionary<int, CompleteForeignOp> _foreignCompletions = new();
     /// <summary>Foreign awaits that suspended and have not returned: the library must report them as external waits.</summary>
     private int _foreignPending;
     /// <summary>The refusals seen so far (see <see cref="IsExpected"/>), by identity.</summary>
@@ -92,6 +102,14 @@ internal sealed class RandomProgramRun
         }
         _semaphore = new CoSemaphore(_s, p.SemaphoreSize);
         _condition = new CoCondition(_s);
+        _lazies = new CoLazy<int>[p.Lazies.Length];
+        _lazyModels = new LazyModel[p.Lazies.Length];
+        for (int i = 0; i < _lazies.Length; i++)
+        {
+            int index = i;
+            _lazies[i] = new CoLazy<int>(() => RunInitializer(index), name: LazyModel.Name(i));
+            _lazyModels[i] = new LazyModel();
+        }
         foreach (int id in p.CoroutineIds()) _co[id] = new CoroutineInfo(id);
     }
 
@@ -99,7 +117,7 @@ internal sealed class RandomProgramRun
     internal readonly record struct Stats(int Operations, int Steps, int Coroutines, bool Deadlocked, bool RootCancelled, int GroupsFailed,
                                          int Rescues, int Sleeps, int TimeoutsFired, int StrayCallsUnwound,
                                          int AwaitsRefused, int ForeignWaits,
-                                         int ForeignTokenCancels);
+                                         int ForeignTokenCancels, int LazyWaits, int LazyRestarts);
 
     /// <summary>Runs <paramref name="p"/> and returns the violated invariants (empty: all held).</summary>
     public static List<string> Execute(RandomProgram p, out Stats stats)
@@ -148,7 +166,7 @@ internal sealed class RandomProgramRun
         if (end.Status == DrainStatus.Completed) CheckEnd();
         stats = new Stats(_operations, _steps, _co.Count, deadlocked, rootCancelled, _groupsFailed, _rescues, _sleeps, _timeoutsFired, _strayCallsUnwound,
                           _awaitsRefused, _foreignWaits,
-                          _foreignTokenCancels);
+                          _foreignTokenCancels, _lazyWaits, _lazyRestarts);
     }
 
     /// <summary>
@@ -194,6 +212,8 @@ internal sealed class RandomProgramRun
             case DrainStatus.Completed:
                 foreach (CoroutineInfo c in _co.Values)
                     if (c.Spawned && !c.Ended) Violation($"Completed while {c.Name} has not ended");
+                for (int i = 0; i < _lazyModels.Length; i++)
+                    if (_lazyModels[i].Live != 0) Violation($"Completed while {_lazyModels[i].Live} initializer run(s) of lazy{i} have not ended");
                 break;
             case DrainStatus.Deadlock:
                 if (_foreignPending > 0) Violation($"Deadlock reported while {_foreignPending} foreign await(s) are pending: the host can still complete them");
@@ -224,6 +244,8 @@ internal sealed class RandomProgramRun
             if (!c.Started) Violation($"deadlock while {c.Name} never started");
             live[c.ReportName] = live.GetValueOrDefault(c.ReportName) + 1;
         }
+        for (int i = 0; i < _lazyModels.Length; i++)
+            if (_lazyModels[i].Live > 0) live[LazyModel.Name(i)] = _lazyModels[i].Live;
         foreach ((string name, int n) in live)
             if (reported.GetValueOrDefault(name) != n)
                 Violation($"{n} live coroutine(s) named {name}, but the deadlock report names {reported.GetValueOrDefault(name)}");
@@ -485,6 +507,9 @@ internal sealed class RandomProgramRun
                 case ForeignAwaitOp f:
                     await AwaitForeign(f);
                     break;
+                case LazyWaitOp lw:
+                    await WaitLazy(lw.Lazy);
+                    break;
                 case CompleteForeignOp c:
                     CompleteForeign(c);
                     break;
@@ -693,11 +718,94 @@ internal sealed class RandomProgramRun
         group.DefersRun.Add(d.Id);
     }
 
+    // ----- lazy values -----
+
+    /// <summary>
+    /// An initializer run: started by the library (a coroutine of its own, named after the lazy value) for a waiter.
+    /// A run cancelled before it ends was abandoned (every waiter was cancelled; nothing else can cancel it): its outcome
+    /// is dropped. Any other run settles the value, once.
+    /// </summary>
+    private async CoTask<int> RunInitializer(int index)
+    {
+        LazyModel m = _lazyModels[index];
+        int run = ++m.Starts;
+        if (run > 1) _lazyRestarts++;
+        m.Live++;
+        var me = new CoroutineInfo(-1);
+        Exception? error = null;
+        try
+        {
+            await RunOps(me, _p.Lazies[index], null!); // initializer bodies have no operation that needs a group
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+        while (me.Held > 0) Release(me);
+        bool abandoned = Co.IsBeingCancelled;
+        if (error is not null && !IsExpected(me, error))
+            Violation($"lazy{index}'s initializer ended with an unexpected {error.GetType().Name}: {error.Message}");
+        m.Live--;
+        int value = 10_000 * (index + 1) + run;
+        if (!abandoned)
+        {
+            if (m.Settled) Violation($"lazy{index} settled twice (run {run})");
+            m.Settled = true;
+            m.Error = error;
+            m.Value = value;
+        }
+        if (error is not null) ExceptionDispatchInfo.Throw(error);
+        return value;
+    }
+
+    /// <summary>Each waiter gets the settled value or error; a cancelled waiter may instead throw its own cancellation.</summary>
+    private async CoTask WaitLazy(int index)
+    {
+        LazyModel m = _lazyModels[index];
+        int value;
+        try
+        {
+            value = await _lazies[index].Wait();
+        }
+        catch (CancelledException) when (Co.IsBeingCancelled && !(m.Settled && m.Error is CancelledException))
+        {
+            throw;
+        }
+        catch (Exception e) when (!(e is InvalidOperationException && _refusals.Contains(e) || IsRefusal(e)))
+        {
+            if (!m.Settled || !ReferenceEquals(e, m.Error))
+                Violation($"lazy{index}.Wait() threw {e.GetType().Name} '{e.Message}' but the lazy value settled with {(m.Settled ? m.Error?.Message ?? "value " + m.Value : "nothing yet")}");
+            throw;
+        }
+        _lazyWaits++;
+        if (!m.Settled || m.Error is not null || value != m.Value)
+            Violation($"lazy{index}.Wait() returned {value} but the lazy value settled with {(m.Settled ? m.Error?.Message ?? "value " + m.Value : "nothing yet")}");
+    }
+
+    /// <summary>The library's refusal of an await while a call without await is suspended (see <see cref="IsExpected"/>).</summary>
+    private static bool IsRefusal(Exception e) =>
+        e is InvalidOperationException && e.Message.Contains("already waiting", StringComparison.Ordinal);
+
+    private sealed class LazyModel
+    {
+        public static string Name(int index) => "lazy" + index;
+
+        /// <summary>Initializer runs started (the library's StartCount must agree) and still running.</summary>
+        public int Starts, Live;
+        public bool Settled;
+        public int Value;
+        public Exception? Error;
+    }
+
     // ----- foreign operations -----
 
-    private ForeignOperation Foreign(int id)
+    /// <summary>A new await of operation <paramref name="id"/>: its own Task, completed at once if the program completed the operation.</summary>
+    private ForeignOperation NewAwait(int id)
     {
-        if (!_foreign.TryGetValue(id, out ForeignOperation? f)) _foreign[id] = f = new ForeignOperation(id);
+        if (!_foreign.TryGetValue(id, out List<ForeignOperation>? list)) _foreign[id] = list = new List<ForeignOperation>();
+        var f = new ForeignOperation(id);
+        list.Add(f);
+        if (_foreignCompletions.TryGetValue(id, out CompleteForeignOp? c)) CompleteForeign(f, cancel: false, c.Fail);
         return f;
     }
 
@@ -709,9 +817,7 @@ internal sealed class RandomProgramRun
     private async CoTask AwaitForeign(ForeignAwaitOp op)
     {
         int id = op.Id;
-        ForeignOperation f = Foreign(id);
-        if (f.Awaited) Violation($"foreign operation f{id} awaited twice (generator bug)");
-        f.Awaited = true;
+        ForeignOperation f = NewAwait(id);
         // As .NET IO does: the operation is cancelled when the coroutine's cancellation is delivered (at once if it
         // already was), and its await then throws an OperationCanceledException of .NET's, not the library's.
         using CancellationTokenRegistration registration = op.ObservesToken
@@ -744,7 +850,12 @@ internal sealed class RandomProgramRun
     }
 
     /// <summary>Completes a foreign operation (from the host, or from a coroutine: the waiter still resumes through the inbox).</summary>
-    private void CompleteForeign(CompleteForeignOp c) => CompleteForeign(Foreign(c.Id), cancel: false, c.Fail);
+    private void CompleteForeign(CompleteForeignOp c)
+    {
+        if (!_foreignCompletions.TryAdd(c.Id, c)) return; // completed before
+        if (_foreign.TryGetValue(c.Id, out List<ForeignOperation>? list))
+            foreach (ForeignOperation f in list) CompleteForeign(f, cancel: false, c.Fail);
+    }
 
     private void CompleteForeign(ForeignOperation f, bool cancel, bool fail = false)
     {
@@ -785,7 +896,6 @@ internal sealed class RandomProgramRun
         // deterministic, and the library's own continuation only posts to the inbox.
         public readonly TaskCompletionSource<int> Source = new();
         public Task<int> Task => Source.Task;
-        public bool Awaited;
         public int Value;
         public Exception? Error;
         public bool CancelledByToken;
@@ -819,12 +929,13 @@ internal sealed class RandomProgramRun
     {
         CheckAtRest();
         bool helped = false;
-        foreach (ForeignOperation f in _foreign.Values)
-        {
-            if (!f.Awaited || f.Task.IsCompleted) continue;
-            CompleteForeign(f, cancel: false);
-            helped = true;
-        }
+        foreach (List<ForeignOperation> list in _foreign.Values)
+            foreach (ForeignOperation f in list)
+            {
+                if (f.Task.IsCompleted) continue;
+                CompleteForeign(f, cancel: false);
+                helped = true;
+            }
         if (_condition.WaiterCount > 0)
         {
             Signal(new SignalOp(Broadcast: true));
@@ -882,6 +993,12 @@ internal sealed class RandomProgramRun
             Violation($"semaphore at the end: {_holders} held, {_semaphore.Available}/{_p.SemaphoreSize} free, {_semaphore.WaiterCount} waiting");
         if (_condition.WaiterCount != 0) Violation($"{_condition.WaiterCount} condition waiter(s) left");
         if (_foreignPending != 0) Violation($"{_foreignPending} foreign await(s) never returned");
+        for (int i = 0; i < _lazies.Length; i++)
+        {
+            if (_lazies[i].StartCount != _lazyModels[i].Starts)
+                Violation($"lazy{i} reports {_lazies[i].StartCount} initializer start(s), the program saw {_lazyModels[i].Starts}");
+            if (_lazyModels[i].Live != 0) Violation($"lazy{i} has {_lazyModels[i].Live} initializer run(s) left");
+        }
         for (int i = 0; i < _queues.Length; i++) CheckQueueAtEnd(i);
         if (_s.LiveCoroutines != 0) Violation($"{_s.LiveCoroutines} live coroutine(s) after Completed");
         if (_loop.PendingTimerCount != 0) Violation($"{_loop.PendingTimerCount} timer(s) still pending after Completed");

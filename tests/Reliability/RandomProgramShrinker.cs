@@ -33,6 +33,13 @@ internal static class RandomProgramShrinker
     {
         for (int i = 0; i < p.Host.Length; i++) yield return p with { Host = Without(p.Host, i) };
         foreach (Op[] root in Variants(p.Root)) yield return p with { Root = root };
+        for (int i = 0; i < p.Lazies.Length; i++)
+            foreach (Op[] body in Variants(p.Lazies[i]))
+            {
+                var lazies = (Op[][])p.Lazies.Clone();
+                lazies[i] = body;
+                yield return p with { Lazies = lazies };
+            }
         for (int i = 0; i < p.Host.Length; i++)
         {
             HostStep h = p.Host[i];

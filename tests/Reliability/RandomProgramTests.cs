@@ -43,6 +43,8 @@ public class RandomProgramTests(ITestOutputHelper output)
         Assert.True(t.TimeoutsFired > CiPrograms / 20, $"only {t.TimeoutsFired} timeouts fired");
         Assert.True(t.StrayCallsUnwound > CiPrograms / 20, $"only {t.StrayCallsUnwound} calls without await were unwound");
         Assert.True(t.ForeignWaits > CiPrograms / 5, $"only {t.ForeignWaits} foreign awaits suspended");
+        Assert.True(t.LazyWaits > CiPrograms / 5, $"only {t.LazyWaits} lazy values got");
+        Assert.True(t.LazyRestarts > CiPrograms / 1000, $"only {t.LazyRestarts} lazy initializers restarted");
         Assert.True(t.ForeignTokenCancels > CiPrograms / 100, $"only {t.ForeignTokenCancels} foreign operations cancelled by a token");
         Assert.True(t.AwaitsRefused > CiPrograms / 50, $"only {t.AwaitsRefused} awaits were refused after a call without await");
     }
@@ -75,7 +77,7 @@ public class RandomProgramTests(ITestOutputHelper output)
             nameof(PauseOp), nameof(SpawnOp), nameof(GroupOp), nameof(CancelOp), nameof(PutOp), nameof(TryPutOp),
             nameof(GetOp), nameof(TryGetOp), nameof(CloseOp), nameof(AcquireOp), nameof(TryAcquireOp), nameof(ReleaseOp),
             nameof(WaitOp), nameof(SignalOp), nameof(DeferOp), nameof(ThrowOp), nameof(CatchOp), nameof(ShieldOp),
-            nameof(SleepOp), nameof(TimeoutOp), nameof(ForeignAwaitOp), nameof(CompleteForeignOp),
+            nameof(SleepOp), nameof(TimeoutOp), nameof(ForeignAwaitOp), nameof(CompleteForeignOp), nameof(LazyWaitOp),
             "host " + nameof(CancelOp), "host " + nameof(CompleteForeignOp), "host " + nameof(SignalOp), "host " + nameof(CloseOp), "host " + nameof(AdvanceOp),
         };
         Assert.All(expected, k => Assert.Contains(k, kinds));
@@ -124,7 +126,7 @@ public class RandomProgramTests(ITestOutputHelper output)
 
     private sealed class Totals
     {
-        public int Programs, Completed, Deadlocked, RootCancelled, GroupsFailed, Coroutines, Rescues, Sleeps, TimeoutsFired, StrayCallsUnwound, AwaitsRefused, ForeignWaits, ForeignTokenCancels;
+        public int Programs, Completed, Deadlocked, RootCancelled, GroupsFailed, Coroutines, Rescues, Sleeps, TimeoutsFired, StrayCallsUnwound, AwaitsRefused, ForeignWaits, ForeignTokenCancels, LazyWaits, LazyRestarts;
         public long Operations, Steps;
     }
 
@@ -148,6 +150,8 @@ public class RandomProgramTests(ITestOutputHelper output)
             t.AwaitsRefused += s.AwaitsRefused;
             t.ForeignWaits += s.ForeignWaits;
             t.ForeignTokenCancels += s.ForeignTokenCancels;
+            t.LazyWaits += s.LazyWaits;
+            t.LazyRestarts += s.LazyRestarts;
             t.GroupsFailed += s.GroupsFailed;
             t.Coroutines += s.Coroutines;
             t.Operations += s.Operations;
@@ -159,7 +163,8 @@ public class RandomProgramTests(ITestOutputHelper output)
                          $"{t.Coroutines} coroutines, {t.Operations} operations, {t.Steps} steps, {t.GroupsFailed} groups failed, " +
                          $"{t.Sleeps} sleeps, {t.TimeoutsFired} timeouts fired, {t.StrayCallsUnwound} calls without await unwound, " +
                          $"{t.AwaitsRefused} awaits refused meanwhile, {t.ForeignWaits} foreign awaits suspended, " +
-                         $"{t.ForeignTokenCancels} foreign operations cancelled through Co.CancellationToken");
+                         $"{t.ForeignTokenCancels} foreign operations cancelled through Co.CancellationToken, " +
+                         $"{t.LazyWaits} lazy values got ({t.LazyRestarts} initializers restarted after an abandon)");
         return t;
     }
 
