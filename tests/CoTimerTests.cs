@@ -126,6 +126,27 @@ public class CoTimerTests
     }
 
     [Fact]
+    public void Waiter_released_by_a_cancel_reports_false_even_if_the_timer_is_rearmed_and_fires_before_it_runs()
+    {
+        // Reliability bug 15: the waiter used to compare the timer's firing count with the one it saw when it began, so
+        // a firing after the cancel that released it, but before it ran, made it report true.
+        var s = new Scheduler();
+        var loop = new VirtualEventLoop(s);
+        var timer = new CoTimer(s, OneSecond);
+        bool? got = null;
+        s.Spawn(async () => got = await timer.Wait());
+        s.Spawn(async () =>
+        {
+            await Co.Pause();           // the waiter has parked
+            timer.Cancel();             // releases it with false
+            timer.Reset(TimeSpan.Zero); // due now: fires at the start of the round in which the waiter resumes
+        });
+        Assert.Equal(DrainStatus.Completed, loop.RunUntilIdle().Status);
+        Assert.True(timer.HasFired);
+        Assert.False(got);
+    }
+
+    [Fact]
     public void Equal_deadlines_fire_in_creation_order_across_timers()
     {
         var s = new Scheduler();

@@ -128,10 +128,22 @@ internal abstract class Coroutine : IWaitSite
     /// spawns, and reports compare by difference, which orders correctly any coroutines spawned less than 2^31 apart.
     /// </summary>
     internal int SpawnSequence;
-    /// <summary>The slot in the <see cref="WaitList"/> it waits in, while <see cref="InWaitList"/>.</summary>
+    /// <summary>The slot in the <see cref="WaitList"/> it waits in, while <see cref="InWaitList"/>; see also <see cref="ReleasedByFiring"/>.</summary>
     internal int WaitIndex;
     internal bool InWaitList;
 
+
+    /// <summary>
+    /// How a primitive that releases all its waiters at once for one of two reasons (a <see cref="T:CoSched.CoTimer"/>:
+    /// fired or cancelled) released this one, read when it resumes. Kept in <see cref="WaitIndex"/>, which is unused from
+    /// the moment the primitive takes the coroutine off its list until the coroutine's next wait: no field of its own in
+    /// every record. A reason counted on the primitive instead would be overtaken by a later release before the waiter runs.
+    /// </summary>
+    internal bool ReleasedByFiring
+    {
+        get => WaitIndex == 1;
+        set => WaitIndex = value ? 1 : 0;
+    }
 
     internal bool HasEnded
     {

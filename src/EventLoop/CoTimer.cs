@@ -16,8 +16,6 @@ public sealed class CoTimer : IWaitSite
     private WaitList _waiters;
     private TimeSpan _duration;
     private bool _fired;
-    /// <summary>Counts firings: a waiter that sees it move was released by a firing, not by a cancel.</summary>
-    private int _fireCount;
 
     /// <summary>Creates and arms a timer due in <paramref name="dueIn"/>, on the calling coroutine's scheduler.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="dueIn"/> is negative.</exception>
@@ -106,7 +104,7 @@ public sealed class CoTimer : IWaitSite
         _loop.Scheduler.CheckThread();
         if (!_entry.IsScheduled) return false;
         _loop.Unschedule(_entry);
-        ReleaseWaiters();
+        ReleaseWaiters(fired: false);
         return true;
     }
 
@@ -127,9 +125,6 @@ public sealed class CoTimer : IWaitSite
 
     internal bool IsSettled => !_entry.IsScheduled;
 
-    internal bool HasFiredSince(int fireCount) => _fireCount != fireCount;
-
-    internal int FireCount => _fireCount;
 
     internal void AddWaiter(Coroutine co, object continuation)
     {
@@ -140,14 +135,21 @@ public sealed class CoTimer : IWaitSite
     private void OnFire()
     {
         _fired = true;
-        _fireCount++;
-        ReleaseWaiters();
+        ReleaseWaiters(fired: true);
     }
 
-    private void ReleaseWaiters()
+    /// <summary>
+    /// Wakes every waiter, each told why on its record: the timer may be re-armed and fire, or be cancelled, again before
+    /// a waiter runs, and the waiter must still see what released it (reliability bug 15).
+    /// </summary>
+    private void ReleaseWaiters(bool fired)
     {
         Scheduler scheduler = _loop.Scheduler;
-        while (_waiters.RemoveFirst() is { } co) scheduler.Wake(co);
+        while (_waiters.RemoveFirst() is { } co)
+        {
+            co.ReleasedByFiring = fired;
+            scheduler.Wake(co);
+        }
     }
 
     private static void CheckDuration(TimeSpan dueIn)

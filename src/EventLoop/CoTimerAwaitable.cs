@@ -8,13 +8,11 @@ public readonly struct CoTimerAwaitable : ICriticalNotifyCompletion, ICoAwaiter<
 {
     private readonly CoTimer _timer;
     private readonly Coroutine _waiter;
-    private readonly int _fireCount;
 
     internal CoTimerAwaitable(CoTimer timer, Coroutine waiter)
     {
         _timer = timer;
         _waiter = waiter;
-        _fireCount = timer.FireCount;
     }
 
     /// <summary>Gets the awaiter (itself).</summary>
@@ -52,7 +50,7 @@ public readonly struct CoTimerAwaitable : ICriticalNotifyCompletion, ICoAwaiter<
     public bool GetResult() => _waiter.EndWait() switch
     {
         WaitOutcome.Cancelled => ThrowCancelled(),
-        WaitOutcome.Signaled => _timer.HasFiredSince(_fireCount),
+        WaitOutcome.Signaled => _waiter.ReleasedByFiring, // what released it, whatever the timer did since
         _ => _timer.HasFired,
     };
 
