@@ -12,7 +12,8 @@ namespace CoSched.Tests.Reliability;
 /// operations while shrinking keeps every remaining reference meaningful (a cancel of a coroutine that is never
 /// spawned does nothing).
 /// </summary>
-internal sealed record RandomProgram(int Seed, QueueSpec[] Queues, int SemaphoreSize, Op[] Root, HostStep[] Host, Op[][] Lazies)
+internal sealed record RandomProgram(int Seed, QueueSpec[] Queues, int SemaphoreSize, Op[] Root, HostStep[] Host, Op[][] Lazies,
+                                     int TimerDueMs)
 {
     /// <summary>The root coroutine (a top-level spawn) opens the root group; its body is coroutine 1.</summary>
     public const int RootId = 0;
@@ -25,6 +26,7 @@ internal sealed record RandomProgram(int Seed, QueueSpec[] Queues, int Semaphore
         for (int i = 0; i < Queues.Length; i++)
             sb.Append(i == 0 ? "" : ", ").Append('q').Append(i).Append(' ').Append(Queues[i]);
         sb.Append("; semaphore of ").Append(SemaphoreSize).AppendLine(" (all free); one condition");
+        if (TimerDueMs >= 0) sb.Append("one CoTimer, armed at the start, due in ").Append(TimerDueMs).AppendLine(" ms");
         for (int i = 0; i < Lazies.Length; i++)
         {
             sb.Append("lazy").Append(i).AppendLine(": a CoLazy whose initializer does (then returns a value):");
@@ -293,6 +295,24 @@ internal sealed class ProgramError(int id) : Exception($"E{id}")
 internal sealed record LazyWaitOp(int Lazy) : Op
 {
     public override string Describe() => $"await lazy{Lazy}.Wait()";
+}
+
+/// <summary>Awaits the program's <see cref="CoTimer"/>: true if a firing released the wait, false if a cancel did.</summary>
+internal sealed record TimerWaitOp : Op
+{
+    public override string Describe() => "await timer.Wait()";
+}
+
+/// <summary>Re-arms the timer to fire in <see cref="Ms"/> (whatever its state; its waiters keep waiting).</summary>
+internal sealed record TimerResetOp(int Ms) : Op
+{
+    public override string Describe() => $"timer.Reset({Ms} ms)";
+}
+
+/// <summary>Cancels the timer (its waiters get false; nothing if it is not armed).</summary>
+internal sealed record TimerCancelOp : Op
+{
+    public override string Describe() => "timer.Cancel()";
 }
 
 /// <summary>The error a foreign operation of the program fails with.</summary>

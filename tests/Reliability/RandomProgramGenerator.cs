@@ -23,6 +23,7 @@ internal sealed class RandomProgramGenerator
     private int _nextError;
     private int _nextForeign;
     private int _lazies;
+    private bool _timer;
 
     private RandomProgramGenerator(int seed)
     {
@@ -36,6 +37,8 @@ internal sealed class RandomProgramGenerator
         var queues = new QueueSpec[g._queues];
         for (int i = 0; i < queues.Length; i++) queues[i] = g.Queue();
         int semaphoreSize = 1 + g._rng.Next(3);
+        int timerDueMs = g._rng.Next(2) == 0 ? 10 + g._rng.Next(100) : -1; // later than most sleeps: waits park
+        g._timer = timerDueMs >= 0;
         var lazies = new Op[g._rng.Next(3)][];
         g._lazies = lazies.Length;
         for (int i = 0; i < lazies.Length; i++) lazies[i] = g.InitializerBody();
@@ -44,7 +47,7 @@ internal sealed class RandomProgramGenerator
         for (int i = 0; i < host.Length; i++) host[i] = new HostStep(1 + g._rng.Next(6), g.HostAction());
         // Added last, from a stream of their own, so every program keeps the operations it had before they existed.
         root = g.AddStrayCalls(root, new Random(seed ^ 0x5EED));
-        return new RandomProgram(seed, queues, semaphoreSize, root, host, lazies);
+        return new RandomProgram(seed, queues, semaphoreSize, root, host, lazies, timerDueMs);
     }
 
     /// <summary>
@@ -145,8 +148,11 @@ internal sealed class RandomProgramGenerator
             int roll = _rng.Next(1000);
             switch (roll)
             {
-                case < 85:
+                case < 60:
                     return new PauseOp();
+                case < 85:
+                    if (!_timer) return new PauseOp();
+                    return roll < 72 ? new TimerWaitOp() : roll < 80 ? new TimerResetOp(Delay()) : new TimerCancelOp();
                 case < 115:
                     if (_lazies == 0) return new PauseOp();
                     return new LazyWaitOp(_rng.Next(_lazies));
@@ -235,8 +241,9 @@ internal sealed class RandomProgramGenerator
     /// <summary>Mostly a foreign operation generated before, sometimes a later one (completed before it is awaited).</summary>
     private int ForeignTarget() => _nextForeign == 0 || _rng.Next(3) == 0 ? _rng.Next(_nextForeign + 3) : _rng.Next(_nextForeign);
 
-    private Op? HostAction() => _rng.Next(10) switch
+    private Op? HostAction() => _rng.Next(11) switch
     {
+        9 when _timer => _rng.Next(2) == 0 ? new TimerResetOp(Delay()) : new TimerCancelOp(),
         8 => new CompleteForeignOp(ForeignTarget(), Fail: _rng.Next(4) == 0),
         7 => new AdvanceOp(Delay()),
         0 or 1 => new CancelOp(CancelTarget()),

@@ -46,6 +46,8 @@ internal sealed class RandomProgramRun
     private readonly CoSemaphore _semaphore;
     private readonly CoCondition _condition;
     private readonly CoLazy<int>[] _lazies;
+    private readonly CoTimer? _timer;
+    private readonly TimerModel _timerModel = new();
     private readonly LazyModel[] _lazyModels;
     private readonly Dictionary<int, CoroutineInfo> _co = new();
     private readonly List<GroupOutcomeModel> _groups = new();
@@ -67,6 +69,7 @@ internal sealed class RandomProgramRun
     private int _foreignTokenCancels;
     private int _lazyWaits;
     private int _lazyRestarts;
+    private int _timerWaits;
     /// <summary>
     /// Every await of a foreign operation, by the operation's id: one Task each. An id is awaited more than once only by
     /// the runs of a lazy value's initializer; they get a Task each, because .NET resumes the second and later awaiters
@@ -102,6 +105,11 @@ internal sealed class RandomProgramRun
         }
         _semaphore = new CoSemaphore(_s, p.SemaphoreSize);
         _condition = new CoCondition(_s);
+        if (p.TimerDueMs >= 0)
+        {
+            _timer = new CoTimer(_s, TimeSpan.FromMilliseconds(p.TimerDueMs));
+            _timerModel.Armed = true;
+        }
         _lazies = new CoLazy<int>[p.Lazies.Length];
         _lazyModels = new LazyModel[p.Lazies.Length];
         for (int i = 0; i < _lazies.Length; i++)
@@ -117,7 +125,8 @@ internal sealed class RandomProgramRun
     internal readonly record struct Stats(int Operations, int Steps, int Coroutines, bool Deadlocked, bool RootCancelled, int GroupsFailed,
                                          int Rescues, int Sleeps, int TimeoutsFired, int StrayCallsUnwound,
                                          int AwaitsRefused, int ForeignWaits,
-                                         int ForeignTokenCancels, int LazyWaits, int LazyRestarts);
+                                         int ForeignTokenCancels, int LazyWaits, int LazyRestarts,
+                                         int TimerWaits);
 
     /// <summary>Runs <paramref name="p"/> and returns the violated invariants (empty: all held).</summary>
     public static List<string> Execute(RandomProgram p, out Stats stats)
@@ -166,7 +175,8 @@ internal sealed class RandomProgramRun
         if (end.Status == DrainStatus.Completed) CheckEnd();
         stats = new Stats(_operations, _steps, _co.Count, deadlocked, rootCancelled, _groupsFailed, _rescues, _sleeps, _timeoutsFired, _strayCallsUnwound,
                           _awaitsRefused, _foreignWaits,
-                          _foreignTokenCancels, _lazyWaits, _lazyRestarts);
+                          _foreignTokenCancels, _lazyWaits, _lazyRestarts,
+                          _timerWaits);
     }
 
     /// <summary>
@@ -510,6 +520,15 @@ internal sealed class RandomProgramRun
                 case LazyWaitOp lw:
                     await WaitLazy(lw.Lazy);
                     break;
+                case TimerWaitOp:
+                    await WaitTimer();
+                    break;
+                case TimerResetOp tr:
+                    ResetTimer(tr.Ms);
+                    break;
+                case TimerCancelOp:
+                    CancelTimer();
+                    break;
                 case CompleteForeignOp c:
                     CompleteForeign(c);
                     break;
@@ -718,6 +737,101 @@ internal sealed class RandomProgramRun
         group.DefersRun.Add(d.Id);
     }
 
+    // ----- the timer -----
+
+    /// <summary>
+    /// Brings the model up to date with a firing the library made since the last look (timers fire at round starts,
+    /// where the interpreter does not run): every waiter parked then was released by it. Called before each timer
+    /// operation and after each wait, so a firing is always seen before the next cancel or re-arming.
+    /// </summary>
+    private void PollTimer()
+    {
+        if (_timer is null || !_timerModel.Armed) return;
+        if (_timer.HasFired)
+        {
+            _timerModel.Armed = false;
+            _timerModel.Fired = true;
+            _timerModel.Release(byFiring: true);
+        }
+        else if (!_timer.IsArmed) Violation("the timer was disarmed without a firing or a cancel");
+    }
+
+    /// <summary>A wait returns true when a firing released it and false when a cancel did; at once, whether it last fired.</summary>
+    private async CoTask WaitTimer()
+    {
+        PollTimer();
+        CoTimer timer = _timer!;
+        if (!_timerModel.Armed)
+        {
+            bool expected = _timerModel.Fired;
+            if (await timer.Wait() != expected) Violation($"a wait on a timer that is not armed returned {!expected}");
+            return;
+        }
+        var w = new TimerModel.Waiter();
+        _timerModel.Parked.Add(w);
+        _timerModel.Outstanding++;
+        bool got;
+        try
+        {
+            got = await timer.Wait();
+        }
+        catch
+        {
+            // Its own cancellation (or a refusal): it left the wait without a result.
+            _timerModel.Parked.Remove(w);
+            _timerModel.Outstanding--;
+            throw;
+        }
+        _timerModel.Outstanding--;
+        _timerWaits++;
+        PollTimer();
+        if (!w.Released) Violation("a timer wait returned before the timer fired or was cancelled");
+        else if (got != w.ByFiring) Violation($"a timer wait returned {got} but was released by {(w.ByFiring ? "a firing" : "a cancel")}");
+    }
+
+    private void ResetTimer(int ms)
+    {
+        PollTimer();
+        _timer!.Reset(TimeSpan.FromMilliseconds(ms));
+        _timerModel.Armed = true;
+        _timerModel.Fired = false;
+    }
+
+    private void CancelTimer()
+    {
+        PollTimer();
+        bool cancelled = _timer!.Cancel();
+        if (cancelled != _timerModel.Armed) Violation($"timer.Cancel() returned {cancelled} while the model says armed = {_timerModel.Armed}");
+        if (!_timerModel.Armed) return;
+        _timerModel.Armed = false;
+        _timerModel.Fired = false;
+        _timerModel.Release(byFiring: false);
+    }
+
+    private sealed class TimerModel
+    {
+        public bool Armed, Fired;
+        /// <summary>Waits begun on the armed timer and not yet released by a firing or a cancel.</summary>
+        public readonly List<Waiter> Parked = new();
+        /// <summary>Waits begun and not yet returned (or thrown).</summary>
+        public int Outstanding;
+
+        public void Release(bool byFiring)
+        {
+            foreach (Waiter w in Parked)
+            {
+                w.Released = true;
+                w.ByFiring = byFiring;
+            }
+            Parked.Clear();
+        }
+
+        public sealed class Waiter
+        {
+            public bool Released, ByFiring;
+        }
+    }
+
     // ----- lazy values -----
 
     /// <summary>
@@ -916,6 +1030,8 @@ internal sealed class RandomProgramRun
                 case CloseOp c: Close(c); break;
                 case AdvanceOp a: Observe(_loop.AdvanceBy(TimeSpan.FromMilliseconds(a.Ms))); break;
                 case CompleteForeignOp c: CompleteForeign(c); break;
+                case TimerResetOp tr: ResetTimer(tr.Ms); break;
+                case TimerCancelOp: CancelTimer(); break;
                 default: throw new InvalidOperationException($"not a host action: {action}");
             }
         }
@@ -993,6 +1109,7 @@ internal sealed class RandomProgramRun
             Violation($"semaphore at the end: {_holders} held, {_semaphore.Available}/{_p.SemaphoreSize} free, {_semaphore.WaiterCount} waiting");
         if (_condition.WaiterCount != 0) Violation($"{_condition.WaiterCount} condition waiter(s) left");
         if (_foreignPending != 0) Violation($"{_foreignPending} foreign await(s) never returned");
+        if (_timerModel.Outstanding != 0) Violation($"{_timerModel.Outstanding} timer wait(s) never returned");
         for (int i = 0; i < _lazies.Length; i++)
         {
             if (_lazies[i].StartCount != _lazyModels[i].Starts)
@@ -1001,7 +1118,8 @@ internal sealed class RandomProgramRun
         }
         for (int i = 0; i < _queues.Length; i++) CheckQueueAtEnd(i);
         if (_s.LiveCoroutines != 0) Violation($"{_s.LiveCoroutines} live coroutine(s) after Completed");
-        if (_loop.PendingTimerCount != 0) Violation($"{_loop.PendingTimerCount} timer(s) still pending after Completed");
+        int armed = _timer is { IsArmed: true } ? 1 : 0; // the program's CoTimer may be left armed
+        if (_loop.PendingTimerCount != armed) Violation($"{_loop.PendingTimerCount} timer(s) still pending after Completed ({armed} CoTimer armed)");
         // The scheduler still runs new work.
         bool ran = false;
         _s.Spawn(async () =>

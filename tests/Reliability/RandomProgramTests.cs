@@ -43,6 +43,7 @@ public class RandomProgramTests(ITestOutputHelper output)
         Assert.True(t.TimeoutsFired > CiPrograms / 20, $"only {t.TimeoutsFired} timeouts fired");
         Assert.True(t.StrayCallsUnwound > CiPrograms / 20, $"only {t.StrayCallsUnwound} calls without await were unwound");
         Assert.True(t.ForeignWaits > CiPrograms / 5, $"only {t.ForeignWaits} foreign awaits suspended");
+        Assert.True(t.TimerWaits > CiPrograms / 40, $"only {t.TimerWaits} timer waits released");
         Assert.True(t.LazyWaits > CiPrograms / 5, $"only {t.LazyWaits} lazy values got");
         Assert.True(t.LazyRestarts > CiPrograms / 1000, $"only {t.LazyRestarts} lazy initializers restarted");
         Assert.True(t.ForeignTokenCancels > CiPrograms / 100, $"only {t.ForeignTokenCancels} foreign operations cancelled by a token");
@@ -78,6 +79,7 @@ public class RandomProgramTests(ITestOutputHelper output)
             nameof(GetOp), nameof(TryGetOp), nameof(CloseOp), nameof(AcquireOp), nameof(TryAcquireOp), nameof(ReleaseOp),
             nameof(WaitOp), nameof(SignalOp), nameof(DeferOp), nameof(ThrowOp), nameof(CatchOp), nameof(ShieldOp),
             nameof(SleepOp), nameof(TimeoutOp), nameof(ForeignAwaitOp), nameof(CompleteForeignOp), nameof(LazyWaitOp),
+            nameof(TimerWaitOp), nameof(TimerResetOp), nameof(TimerCancelOp), "host " + nameof(TimerResetOp),
             "host " + nameof(CancelOp), "host " + nameof(CompleteForeignOp), "host " + nameof(SignalOp), "host " + nameof(CloseOp), "host " + nameof(AdvanceOp),
         };
         Assert.All(expected, k => Assert.Contains(k, kinds));
@@ -126,7 +128,7 @@ public class RandomProgramTests(ITestOutputHelper output)
 
     private sealed class Totals
     {
-        public int Programs, Completed, Deadlocked, RootCancelled, GroupsFailed, Coroutines, Rescues, Sleeps, TimeoutsFired, StrayCallsUnwound, AwaitsRefused, ForeignWaits, ForeignTokenCancels, LazyWaits, LazyRestarts;
+        public int Programs, Completed, Deadlocked, RootCancelled, GroupsFailed, Coroutines, Rescues, Sleeps, TimeoutsFired, StrayCallsUnwound, AwaitsRefused, ForeignWaits, ForeignTokenCancels, LazyWaits, LazyRestarts, TimerWaits;
         public long Operations, Steps;
     }
 
@@ -152,6 +154,7 @@ public class RandomProgramTests(ITestOutputHelper output)
             t.ForeignTokenCancels += s.ForeignTokenCancels;
             t.LazyWaits += s.LazyWaits;
             t.LazyRestarts += s.LazyRestarts;
+            t.TimerWaits += s.TimerWaits;
             t.GroupsFailed += s.GroupsFailed;
             t.Coroutines += s.Coroutines;
             t.Operations += s.Operations;
@@ -164,7 +167,8 @@ public class RandomProgramTests(ITestOutputHelper output)
                          $"{t.Sleeps} sleeps, {t.TimeoutsFired} timeouts fired, {t.StrayCallsUnwound} calls without await unwound, " +
                          $"{t.AwaitsRefused} awaits refused meanwhile, {t.ForeignWaits} foreign awaits suspended, " +
                          $"{t.ForeignTokenCancels} foreign operations cancelled through Co.CancellationToken, " +
-                         $"{t.LazyWaits} lazy values got ({t.LazyRestarts} initializers restarted after an abandon)");
+                         $"{t.LazyWaits} lazy values got ({t.LazyRestarts} initializers restarted after an abandon), " +
+                         $"{t.TimerWaits} timer waits released");
         return t;
     }
 
