@@ -69,6 +69,56 @@ public class WhenAllAnyTests
         Assert.Equal(new[] { "start 2", "cancelled 2" }, _log);
     }
 
+    /// <summary>A body that pauses in a shield (so a cancel does not stop it), logs and returns, or throws if given an error.</summary>
+    private Func<CoTask<int>> ShieldedBody(int value, Exception? error = null) => async () =>
+    {
+        _log.Add($"start {value}");
+        await Co.ProtectFromCancel(async () => { await Co.Pause(); await Co.Pause(); });
+        _log.Add($"end {value}");
+        if (error is not null) throw error;
+        return value;
+    };
+
+    [Fact]
+    public void WhenAll_starts_no_body_after_a_failure_even_in_a_worker_whose_body_finishes_shielded()
+    {
+        // Reliability bug 16: the worker of a body that ran on, shielded, after another body failed took the next body
+        // and started it, although the failure had already decided the call.
+        var boom = new FormatException();
+        Exception? caught = null;
+        _s.RunAsyncMain(async () =>
+        {
+            try
+            {
+                await Co.WhenAll(new Func<CoTask<int>>[]
+                {
+                    ShieldedBody(1),
+                    async () => { await Co.Pause(); throw boom; },
+                    Body(3, 1),
+                }, maxConcurrency: 2);
+            }
+            catch (Exception e) { caught = e; }
+        });
+        Assert.Same(boom, caught);
+        Assert.Equal(new[] { "start 1", "end 1" }, _log); // never "start 3"
+    }
+
+    [Fact]
+    public void WhenAny_starts_no_body_after_a_winner_even_when_a_skipped_failure_frees_a_worker()
+    {
+        // Reliability bug 16, WhenAny's form: with allowFailure, a body failing (shielded, after the winner was decided)
+        // made its worker start the next body.
+        int result = 0;
+        _s.RunAsyncMain(async () => result = await Co.WhenAny(new Func<CoTask<int>>[]
+        {
+            Body(1, 1),
+            ShieldedBody(2, new FormatException("after the winner")),
+            Body(3, 1),
+        }, maxConcurrency: 2, allowFailure: true));
+        Assert.Equal(1, result);
+        Assert.Equal(new[] { "start 1", "start 2", "end 1", "end 2" }, _log); // never "start 3"
+    }
+
     [Fact]
     public void WhenAll_of_nothing_is_empty_and_arguments_are_checked()
     {

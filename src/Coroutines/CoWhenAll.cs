@@ -69,10 +69,12 @@ internal sealed class WhenAllRun<T>(IReadOnlyList<Func<CoTask<T>>> bodies, int m
                                     string? file, int line, string? member)
 {
     private readonly T[] _results = bodies.Count == 0 ? Array.Empty<T>() : new T[bodies.Count];
+    private TaskGroup<T[]> _group;
     private int _next;
 
     internal async CoTask<T[]> Body(TaskGroup<T[]> group)
     {
+        _group = group;
         int workers = Co.WorkerCount(bodies.Count, maxConcurrency);
         Func<CoTask> worker = Work;
         for (int i = 1; i < workers; i++) group.SpawnBackground(worker, name: name, member: member, file: file, line: line);
@@ -84,7 +86,9 @@ internal sealed class WhenAllRun<T>(IReadOnlyList<Func<CoTask<T>>> bodies, int m
     private async CoTask Work()
     {
         int i;
-        while ((i = _next++) < bodies.Count) _results[i] = await bodies[i]();
+        // Once the group is cancelling (a body failed, or the caller is cancelled), no further body starts, even in a
+        // worker whose body ended without noticing (its last suspension shielded, say): reliability bug 16.
+        while (!_group.IsCancelling && (i = _next++) < bodies.Count) _results[i] = await bodies[i]();
     }
 }
 
@@ -92,10 +96,12 @@ internal sealed class WhenAllRun<T>(IReadOnlyList<Func<CoTask<T>>> bodies, int m
 internal sealed class WhenAllRun(IReadOnlyList<Func<CoTask>> bodies, int maxConcurrency, string? name,
                                  string? file, int line, string? member)
 {
+    private TaskGroup _group;
     private int _next;
 
     internal async CoTask Body(TaskGroup group)
     {
+        _group = group;
         int workers = Co.WorkerCount(bodies.Count, maxConcurrency);
         Func<CoTask> worker = Work;
         for (int i = 1; i < workers; i++) group.SpawnBackground(worker, name: name, member: member, file: file, line: line);
@@ -105,6 +111,6 @@ internal sealed class WhenAllRun(IReadOnlyList<Func<CoTask>> bodies, int maxConc
     private async CoTask Work()
     {
         int i;
-        while ((i = _next++) < bodies.Count) await bodies[i]();
+        while (!_group.IsCancelling && (i = _next++) < bodies.Count) await bodies[i](); // see WhenAllRun<T>.Work
     }
 }

@@ -70,7 +70,9 @@ internal sealed class WhenAnyRun<T>(IReadOnlyList<Func<CoTask<T>>> bodies, int m
     private async CoTask Work()
     {
         int i;
-        while ((i = _next++) < bodies.Count)
+        // Once the group is cancelling (a body won, one failed, or the caller is cancelled), no further body starts, even
+        // after a failure that allowFailure skips (reliability bug 16).
+        while (!_group.IsCancelling && (i = _next++) < bodies.Count)
         {
             T value;
             try
