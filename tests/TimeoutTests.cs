@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace CoSched.Tests;
@@ -180,6 +181,45 @@ public class TimeoutTests
             await Co.WithTimeout(OneSecond, async () => { await Co.Pause(); throw new FormatException("boom"); }));
         loop.RunUntilIdle();
         Assert.IsType<FormatException>(h.Exception);
+        Assert.Equal(0, loop.PendingTimerCount);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_body_that_ended_before_the_deadline_keeps_its_own_cancellation_error_if_the_clock_passes_it_before_the_caller_resumes(bool orDefault)
+    {
+        // Reliability bug 17 (found by an audit of the event loop): the body fails by itself at 0.5 s with an
+        // OperationCanceledException of its own (an HTTP client's timeout, say); a sibling's step in the same round
+        // takes 0.6 s, so the 1 s timeout is due when the caller's round begins. The timer fired at the ended body and
+        // the call reported a timeout (or returned default), dropping the body's real failure.
+        var s = new Scheduler();
+        var loop = new VirtualEventLoop(s);
+        var own = new TaskCanceledException("the body's own failure");
+        Exception? caught = null;
+        int? returned = null;
+        s.RunAsyncMain(async () =>
+        {
+            s.Spawn(async () =>
+            {
+                await Co.Pause(); // its sleep is armed after the body's: it runs right after the body in that round
+                await Co.Sleep(TimeSpan.FromMilliseconds(500));
+                loop.Clock.Advance(TimeSpan.FromMilliseconds(600)); // a long step
+            });
+            try
+            {
+                Func<CoTask<int?>> body = async () =>
+                {
+                    await Co.Sleep(TimeSpan.FromMilliseconds(500));
+                    throw own;
+                };
+                returned = orDefault ? await Co.WithTimeoutOrDefault(OneSecond, body) : await Co.WithTimeout(OneSecond, body);
+            }
+            catch (Exception e) { caught = e; }
+        });
+        Assert.Equal(DrainStatus.Completed, loop.RunUntilIdle().Status);
+        Assert.Same(own, caught);
+        Assert.Null(returned);
         Assert.Equal(0, loop.PendingTimerCount);
     }
 

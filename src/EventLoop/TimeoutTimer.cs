@@ -20,7 +20,10 @@ internal sealed class TimeoutTimer : TimerEntry, ICoroutineOwner
 
     internal override void Fire()
     {
+        // A body that has already ended (its caller not yet resumed: the clock passed the deadline in between) was not
+        // timed out: its own outcome stands, even an OperationCanceledException of its own (reliability bug 17).
+        if (Body!.HasEnded) return;
         Fired = true;
-        Body!.Cancel();
+        Body.Cancel();
     }
 }
