@@ -837,4 +837,61 @@ public class TaskGroupTests
         try { a(); return null; }
         catch (Exception e) { return e; }
     }
+
+    [Fact]
+    public void A_defer_s_OperationCanceledException_without_a_cancel_is_a_failure_a_later_defer_does_not_replace()
+    {
+        // Reliability bug 20 (found by an audit): a defer's OperationCanceledException was always taken for a
+        // cancellation, which a later failure replaces; with nothing cancelled it is the group's first failure (rule 3).
+        var s = new Scheduler();
+        var first = new OperationCanceledException("a defer failed; nothing was cancelled");
+        var later = new FormatException("a defer that runs later failed");
+        Exception? caught = null;
+        s.Spawn(async () =>
+        {
+            try
+            {
+                await Co.WithTaskGroup(g =>
+                {
+                    g.AddDefer(() => throw later); // runs second (LIFO)
+                    g.AddDefer(() => throw first); // runs first
+                    return CoTask.CompletedTask;
+                });
+            }
+            catch (Exception e) { caught = e; }
+        });
+        s.RunUntilIdle();
+        Assert.Same(first, caught);
+    }
+
+    [Fact]
+    public void A_cancelled_child_failing_for_real_after_ReturnImmediately_fails_the_group()
+    {
+        // Documented choice (docs/concurrency.md rule 9): a success is not reported over a real error; only a failure
+        // already recorded makes later ones drop.
+        var s = new Scheduler();
+        var gate = new CoCondition(s);
+        var cleanup = new System.IO.IOException("cleanup of a cancelled sibling failed");
+        Exception? caught = null;
+        s.Spawn(async () =>
+        {
+            try
+            {
+                await Co.WithTaskGroup<int>(async g =>
+                {
+                    g.Spawn(async () =>
+                    {
+                        try { await gate.Wait(); }
+                        catch (CancelledException) { throw cleanup; }
+                    });
+                    await Co.Pause();
+                    g.ReturnImmediately(42);
+                    return -1;
+                });
+            }
+            catch (Exception e) { caught = e; }
+        });
+        s.RunUntilIdle();
+        Assert.Same(cleanup, caught);
+    }
 }

@@ -346,6 +346,9 @@ internal abstract class Coroutine : IWaitSite
         Scheduler.Wake(this);
     }
 
+    /// <summary>Whether a stray frame of this coroutine is being unwound (<see cref="StrayFrameUnwind"/>): its waits are not abandoned.</summary>
+    internal bool IsUnwindingStrayFrame => _extras?.StrayFrame is { IsUnwinding: true };
+
     /// <summary>
     /// Cancels this coroutine for <see cref="StrayFrameUnwind"/>, from inside its own step (where <see cref="MarkCancelled"/>
     /// leaves a wait alone): the stray frame's wait is abandoned, so it resumes with <see cref="CancelledException"/>

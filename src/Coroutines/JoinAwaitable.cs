@@ -17,6 +17,11 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
         _version = target.Version;
     }
 
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowConsumed() =>
+        throw new InvalidOperationException("This coroutine's outcome was already consumed by another Wait() (its record has " +
+                                            "been recycled). Keep the value a Wait() returned instead of waiting again.");
+
     /// <summary>Gets the awaiter (itself).</summary>
     public JoinAwaitable<T> GetAwaiter() => this;
 
@@ -25,6 +30,9 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
     {
         get
         {
+            // A stale awaitable (the outcome was consumed and the record recycled, maybe reused by another coroutine) is
+            // refused before it reads or waits on the record's new owner (reliability bug 19).
+            if (_target.Version != _version) ThrowConsumed();
             if (_target.HasEnded)
             {
                 // Even at once, not while the coroutine already waits (see Coroutine.CheckCanPark): this throws.
@@ -49,6 +57,7 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
     internal void ParkCo(object continuation)
     {
         if (ReferenceEquals(_target, _waiter)) Coroutine.ThrowSelfJoin();
+        if (_target.Version != _version) ThrowConsumed(); // a hand-driven awaiter: IsCompleted may not have run
         _waiter.Park(continuation, _target);
         _target.Extras.Joiners.Add(_waiter);
     }
@@ -59,8 +68,7 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
         WaitOutcome outcome = _waiter.EndWait();
         if (outcome == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
         Coroutine<T> target = _target;
-        if (target.Version != _version)
-            throw new InvalidOperationException("This coroutine's outcome was already consumed by another Wait().");
+        if (target.Version != _version) ThrowConsumed();
         if (outcome == WaitOutcome.Signaled) target.Extras.PendingJoinWakes--;
         target.JoinConsumed = true;
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = target.Error;
@@ -85,6 +93,11 @@ public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Joi
         _version = target.Version;
     }
 
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowConsumed() =>
+        throw new InvalidOperationException("This coroutine's outcome was already consumed by another Wait() (its record has " +
+                                            "been recycled). Keep the value a Wait() returned instead of waiting again.");
+
     /// <summary>Gets the awaiter (itself).</summary>
     public JoinAwaitable GetAwaiter() => this;
 
@@ -93,6 +106,9 @@ public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Joi
     {
         get
         {
+            // A stale awaitable (the outcome was consumed and the record recycled, maybe reused by another coroutine) is
+            // refused before it reads or waits on the record's new owner (reliability bug 19).
+            if (_target.Version != _version) ThrowConsumed();
             if (_target.HasEnded)
             {
                 // Even at once, not while the coroutine already waits (see Coroutine.CheckCanPark): this throws.
@@ -117,6 +133,7 @@ public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Joi
     internal void ParkCo(object continuation)
     {
         if (ReferenceEquals(_target, _waiter)) Coroutine.ThrowSelfJoin();
+        if (_target.Version != _version) ThrowConsumed(); // a hand-driven awaiter: IsCompleted may not have run
         _waiter.Park(continuation, _target);
         _target.Extras.Joiners.Add(_waiter);
     }
@@ -127,8 +144,7 @@ public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Joi
         WaitOutcome outcome = _waiter.EndWait();
         if (outcome == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
         Coroutine target = _target;
-        if (target.Version != _version)
-            throw new InvalidOperationException("This coroutine's outcome was already consumed by another Wait().");
+        if (target.Version != _version) ThrowConsumed();
         if (outcome == WaitOutcome.Signaled) target.Extras.PendingJoinWakes--;
         target.JoinConsumed = true;
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = target.Error;

@@ -39,6 +39,9 @@ internal sealed class StrayFrameUnwind : Resumable
         return true;
     }
 
+    /// <summary>True from <see cref="TryBegin"/> until the coroutine ends (or a faulted step cuts the unwind short).</summary>
+    internal bool IsUnwinding => _outcome is not null;
+
     /// <summary>Forgets an unwind that a faulted step cut short (the record may be reused).</summary>
     internal void Reset()
     {

@@ -279,7 +279,10 @@ internal abstract class TaskGroupCore : IWaitSite
             }
             catch (Exception e)
             {
-                RecordFailure(ExceptionDispatchInfo.Capture(e), isCancel: e is OperationCanceledException);
+                // A cancellation only if the opener (whose coroutine runs the defers) is being cancelled: otherwise an
+                // OperationCanceledException is a failure like any other (rule 3), which a later defer's error must not
+                // replace (reliability bug 20).
+                RecordFailure(ExceptionDispatchInfo.Capture(e), isCancel: e is OperationCanceledException && Caller.Cancelled);
             }
         }
     }
@@ -331,13 +334,18 @@ internal abstract class TaskGroupCore : IWaitSite
 
     /// <summary>
     /// A cancel never takes the caller off this site: it is forwarded to the children and the caller keeps waiting
-    /// (shielded). The other caller of this method is <see cref="Coroutine"/>'s end, when the caller ended without
-    /// awaiting the group (its frame was abandoned): then the children are cancelled and nobody is woken later.
+    /// (shielded). That holds for a group opened in a CoTask called without await whose coroutine's body has completed:
+    /// the unwind cancels the caller from inside its own step, and the frame must still wait for the children, run the
+    /// defers and release the group (reliability bug 18: the group was treated as abandoned, returned with children
+    /// still running, and its pooled record broke the next group). The one caller that abandons the wait is
+    /// <see cref="Coroutine"/>'s end as a last resort (an unwind cut short by a faulted step): then the children are
+    /// cancelled and nobody is woken later.
     /// </summary>
     bool IWaitSite.TryCancelWait(Coroutine waiter)
     {
         OnCallerCancelled();
-        if (waiter.State == CoroutineState.Suspended) return false; // a cancel delivered to the parked caller
+        // A cancel delivered to the parked caller, or to a stray frame being unwound.
+        if (waiter.State == CoroutineState.Suspended || waiter.IsUnwindingStrayFrame) return false;
         _waiter = null; // abandoned: its record may be recycled and reused; it must never be woken
         return true;
     }

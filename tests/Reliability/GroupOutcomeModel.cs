@@ -74,8 +74,8 @@ internal sealed class GroupOutcomeModel
         if (_state == State.Running) Record(CancelMarker, isCancel: true);
     }
 
-    /// <summary>A defer threw <paramref name="error"/>.</summary>
-    public void DeferFailed(Exception error) => Record(error, error is OperationCanceledException);
+    /// <summary>A defer threw <paramref name="error"/>; <paramref name="openerCancelled"/>: the opener, whose coroutine runs the defers, is being cancelled.</summary>
+    public void DeferFailed(Exception error, bool openerCancelled) => Record(error, error is OperationCanceledException && openerCancelled);
 
     private void Record(Exception error, bool isCancel)
     {

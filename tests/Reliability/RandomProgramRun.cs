@@ -709,7 +709,7 @@ internal sealed class RandomProgramRun
                 }
                 catch (Exception e)
                 {
-                    group.DeferFailed(e);
+                    group.DeferFailed(e, Co.IsBeingCancelled);
                     throw;
                 }
             };
@@ -722,7 +722,7 @@ internal sealed class RandomProgramRun
                 DeferStarts(d, group);
                 if (!d.Throws) return;
                 var e = new ProgramError(d.Id);
-                group.DeferFailed(e);
+                group.DeferFailed(e, Co.IsBeingCancelled);
                 throw e;
             };
             group.Group.AddDefer(defer);

@@ -251,4 +251,63 @@ public class StrayFrameTests
             }
         }
     }
+
+    [Fact]
+    public void A_group_opened_in_a_stray_frame_waits_for_its_children_before_its_defers_and_its_record_stays_sound()
+    {
+        // Reliability bug 18 (found by an audit): the unwind cancels the stray frame from inside the coroutine's own
+        // step, where the group took the cancel for an abandoned wait. The group ran its defers and returned while a
+        // cancelled child was still cleaning up, went back to the pool with negative counts, and the next group that
+        // reused the record returned at once without running its body.
+        var s = new Scheduler();
+        var log = new List<string>();
+        var gate = new CoCondition(s);
+        CoroutineHandle h = s.Spawn(() =>
+        {
+            _ = Helper(); // misuse: not awaited; the coroutine parks on the group's join
+            return CoTask.CompletedTask;
+        });
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        Assert.Equal(["body ended", "child cleaning up", "child ended", "defer ran", "group threw CancelledException"], log);
+        Assert.Equal(CoroutineState.Failed, h.State);
+        Assert.Contains("without await", h.Exception!.Message);
+
+        log.Clear();
+        CoroutineHandle next = s.Spawn(async () =>
+        {
+            await Co.WithTaskGroup(async g =>
+            {
+                log.Add("next body started");
+                g.Spawn(async () => { await Co.Pause(); log.Add("next child ended"); });
+                await Co.Pause();
+            });
+            log.Add("next group returned");
+        });
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        Assert.Equal(["next body started", "next child ended", "next group returned"], log);
+        Assert.Equal(CoroutineState.Done, next.State);
+
+        async CoTask Helper()
+        {
+            try
+            {
+                await Co.WithTaskGroup(async g =>
+                {
+                    g.AddDefer(() => log.Add("defer ran"));
+                    g.Spawn(async () =>
+                    {
+                        try { await gate.Wait(); }
+                        finally
+                        {
+                            log.Add("child cleaning up");
+                            await Co.ProtectFromCancel(async () => { await Co.Pause(); await Co.Pause(); });
+                            log.Add("child ended");
+                        }
+                    });
+                    try { await gate.Wait(); } finally { log.Add("body ended"); }
+                });
+            }
+            catch (Exception e) { log.Add($"group threw {e.GetType().Name}"); throw; }
+        }
+    }
 }
