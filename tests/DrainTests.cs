@@ -151,4 +151,25 @@ public class DrainTests
         s.RunUntilIdle();
         Assert.IsType<InvalidOperationException>(seen);
     }
+
+    [Fact]
+    public void RunAsyncMain_from_inside_a_drain_is_refused_before_main_starts()
+    {
+        // Audit finding K: the call spawned main and registered it, then its drain refused re-entry; main ran with no
+        // handle, and the outer drain reported Completed (it went by the unintended main) over a blocked coroutine.
+        var s = new Scheduler();
+        var never = CoQueue<int>.Unbounded(s);
+        bool innerRan = false;
+        Exception? refused = null;
+        s.Spawn(async () =>
+        {
+            try { s.RunAsyncMain(async () => { innerRan = true; await Co.Pause(); }); }
+            catch (InvalidOperationException e) { refused = e; }
+            await never.Get();
+        });
+        DrainResult r = s.RunUntilIdle();
+        Assert.NotNull(refused);
+        Assert.False(innerRan);
+        Assert.Equal(DrainStatus.Deadlock, r.Status);
+    }
 }

@@ -287,4 +287,69 @@ public class GameLoopHostTests
         Assert.Equal(0, allocated);
         Assert.Equal(100, host.FrameWaiters);
     }
+
+    [Fact]
+    public void A_tick_refused_inside_a_drain_changes_nothing()
+    {
+        // Audit finding B: a Tick from a posted action (no current coroutine) was refused only by the drain, after it
+        // had advanced the clock and the frame and released the frame waiters into the wrong drain.
+        var host = new GameLoopHost();
+        Scheduler s = host.Scheduler;
+        long resumedIn = -1;
+        s.SpawnBackground(async () => { await Co.NextFrame(); resumedIn = host.Frame; });
+        s.RunUntilIdle();
+        Exception? refused = null;
+        s.Post(() =>
+        {
+            try { host.Tick(TimeSpan.FromMilliseconds(16)); }
+            catch (Exception e) { refused = e; }
+        });
+        s.RunUntilIdle();
+        Assert.IsType<InvalidOperationException>(refused);
+        Assert.Equal(0, host.Frame);
+        Assert.Equal(TimeSpan.Zero, host.Now);
+        Assert.Equal(1, host.FrameWaiters);
+        Assert.Equal(1, host.Tick(TimeSpan.FromMilliseconds(16)).Frame);
+        Assert.Equal(1, resumedIn);
+    }
+
+    [Fact]
+    public void Releasing_frame_waiters_raises_no_WorkAvailable_so_a_throwing_handler_cannot_cut_a_frame_short()
+    {
+        // Audit finding D: each tick after an idle drain raised WorkAvailable at its first frame-waiter wake; a handler
+        // that threw there left the frame half released, and every waiter resumed a frame late.
+        var host = new GameLoopHost();
+        var log = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            int id = i;
+            host.Scheduler.SpawnBackground(async () => { await Co.NextFrame(); log.Add($"w{id} in tick {host.Frame}"); });
+        }
+        host.Scheduler.RunUntilIdle();
+        int raised = 0;
+        host.Scheduler.WorkAvailable += () => { raised++; throw new InvalidOperationException("handler failed"); };
+        host.Tick(TimeSpan.FromMilliseconds(16));
+        Assert.Equal(0, raised);
+        Assert.Equal(["w0 in tick 1", "w1 in tick 1", "w2 in tick 1"], log);
+    }
+
+    [Fact]
+    public void Long_step_reports_of_a_tick_whose_drain_throws_are_delivered_by_that_tick()
+    {
+        // Audit finding C: the reports were flushed only after a drain that returned, so a tick whose drain threw (a
+        // posted action's error) delivered them with the next tick, or never.
+        var host = new GameLoopHost { LongStepThreshold = TimeSpan.FromMilliseconds(1) };
+        var reports = new List<long>();
+        host.LongStepReported = step => reports.Add(host.Frame);
+        host.Scheduler.SpawnBackground(async () =>
+        {
+            await Co.NextFrame();
+            long start = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(start) < TimeSpan.FromMilliseconds(3)) { } // a step well over the threshold
+            host.Scheduler.Post(() => throw new FormatException("a posted action failed"));
+        }, "pathfinder");
+        host.Scheduler.RunUntilIdle();
+        Assert.Throws<FormatException>(() => host.Tick(TimeSpan.FromMilliseconds(16)));
+        Assert.Equal([1L], reports); // delivered during tick 1
+    }
 }

@@ -99,6 +99,12 @@ public sealed partial class Scheduler
 
     private void CheckNoMain()
     {
+        // Refused before main is spawned: the drain would refuse anyway, after main had started with no handle for
+        // anyone (audit finding K).
+        if (_draining)
+            throw new InvalidOperationException("RunAsyncMain is not reentrant: it was called from inside a drain (a coroutine " +
+                                                "or a posted action). Spawn the work with Spawn instead, or call RunAsyncMain " +
+                                                "from the host loop.");
         if (_main is null) return;
         if (!_main.HasEnded)
             throw new InvalidOperationException("This scheduler already runs a main coroutine; spawn further work with Spawn.");

@@ -104,7 +104,9 @@ public sealed class GameLoopHost : EventLoopBase, IFrameLoop, IWaitSite
     public TickResult Tick(TimeSpan deltaTime, DrainBudget budget)
     {
         Scheduler.CheckThread("GameLoopHost.Tick");
-        if (_ticking || Scheduler.Current is not null)
+        // Also refused inside any drain (a posted action, a timer callback), before anything changes: a refused tick
+        // must not use up a frame (audit finding B).
+        if (_ticking || Scheduler.Current is not null || Scheduler.IsDrainingOnThisThread())
             throw new InvalidOperationException("GameLoopHost.Tick is not reentrant: it was called from inside a tick or a " +
                                                 "coroutine. Call it once per frame from the game loop.");
         TimeSpan gameDelta = Clock.Advance(deltaTime); // validates deltaTime before anything changes
@@ -112,16 +114,24 @@ public sealed class GameLoopHost : EventLoopBase, IFrameLoop, IWaitSite
         try
         {
             long frame = ++Frame;
+            long start = Stopwatch.GetTimestamp(); // DrainTime includes releasing the frame waiters, as documented
             ReleaseFrameWaiters(frame);
             bool timed = MeasureSteps || _steps.ThresholdTicks != 0;
             _steps.LongestTicks = 0;
             _steps.Frame = frame;
             Scheduler.StepObserver = timed ? _steps : null;
-            long start = Stopwatch.GetTimestamp();
             DrainResult drain;
             try
             {
                 drain = Scheduler.RunUntilIdle(budget);
+            }
+            catch
+            {
+                // The tick's long-step reports are delivered with the tick that ran the steps, even when its drain
+                // throws (a posted action's error), not with the next one (audit finding C).
+                Scheduler.StepObserver = null;
+                _steps.Flush(LongStepReported);
+                throw;
             }
             finally
             {
@@ -182,10 +192,15 @@ public sealed class GameLoopHost : EventLoopBase, IFrameLoop, IWaitSite
         while (_nextFrame.RemoveFirst() is { } co) ReleaseFrameWaiter(co);
     }
 
+    /// <summary>
+    /// Queues a frame waiter for the drain that <see cref="Tick(TimeSpan, DrainBudget)"/> runs next, without raising
+    /// <see cref="Scheduler.WorkAvailable"/>: the tick drains anyway, and a handler that threw here would cut the frame
+    /// short after some waiters were released (audit finding D).
+    /// </summary>
     internal void ReleaseFrameWaiter(Coroutine co)
     {
         Scheduler.RemoveExternalWait();
-        Scheduler.Wake(co);
+        Scheduler.WakeWhileDraining(co);
     }
 
     internal void UnscheduleFrameTimer(FrameTimer timer)
