@@ -172,4 +172,22 @@ public class DrainTests
         Assert.False(innerRan);
         Assert.Equal(DrainStatus.Deadlock, r.Status);
     }
+
+    [Fact]
+    public void The_drain_in_which_main_ends_stops_at_the_end_of_that_round()
+    {
+        // DESIGN §5 / docs/hosting.md: RunAsyncMain's handle completes and the host gets control back; coroutines
+        // still alive stay suspended until the host drains again.
+        var s = new Scheduler();
+        int siblingSteps = 0;
+        CoroutineHandle main = s.RunAsyncMain(async () =>
+        {
+            s.SpawnBackground(async () => { for (int i = 0; i < 100; i++) { siblingSteps++; await Co.Pause(); } });
+            await Co.Pause();
+        });
+        Assert.Equal(CoroutineState.Done, main.State);
+        Assert.Equal(1, siblingSteps);
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status); // a later drain runs what is left
+        Assert.Equal(100, siblingSteps);
+    }
 }

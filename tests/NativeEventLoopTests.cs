@@ -192,4 +192,30 @@ public class NativeEventLoopTests
         Assert.True(sleepCpu < TimeSpan.FromMilliseconds(20), $"loop thread used {sleepCpu.TotalMilliseconds} ms CPU in a {sleepWall.TotalMilliseconds} ms sleep");
         Assert.True(delayCpu < TimeSpan.FromMilliseconds(20), $"loop thread used {delayCpu.TotalMilliseconds} ms CPU in a {delayWall.TotalMilliseconds} ms foreign wait");
     }
+
+    [Fact]
+    public void Run_returns_when_main_returns_while_a_sibling_keeps_pausing()
+    {
+        // Audit finding A: Run drained until nothing was ready, so a sibling pausing in a loop kept it going (forever,
+        // for a loop that never ends). Coroutines still alive when main ends stay suspended.
+        int siblingSteps = 0, stepsWhenMainReturned = -1;
+        var loop = new NativeEventLoop();
+        int result = loop.Run(async () =>
+        {
+            loop.Scheduler.SpawnBackground(async () =>
+            {
+                for (int i = 0; i < 1_000_000; i++) // bounded, so a regression fails instead of hanging the run
+                {
+                    siblingSteps++;
+                    await Co.Pause();
+                }
+            });
+            await Co.Pause();
+            stepsWhenMainReturned = siblingSteps;
+            return 7;
+        });
+        Assert.Equal(7, result);
+        Assert.Equal(1, stepsWhenMainReturned);
+        Assert.Equal(1, siblingSteps); // the round in which main ended ran no further step of the sibling
+    }
 }

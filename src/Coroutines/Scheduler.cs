@@ -74,9 +74,21 @@ public sealed partial class Scheduler
 
     /// <summary>
     /// Set by the attached event loop (on this thread) while it has a pending timer: each round then starts by firing
-    /// the due timers. A plain field, so a round costs nothing extra when no timer is pending.
+    /// the due timers. A bit of <see cref="_betweenRounds"/>, so a round costs nothing extra when no timer is pending.
     /// </summary>
-    internal bool TimersPending;
+    internal bool TimersPending
+    {
+        get => (_betweenRounds & TimersBit) != 0;
+        set => _betweenRounds = value ? (byte)(_betweenRounds | TimersBit) : (byte)(_betweenRounds & ~TimersBit);
+    }
+
+    /// <summary>
+    /// What a round must look at before it starts, besides posted work: pending timers, and the end of main (the drain
+    /// then stops: coroutines still alive when main ends stay suspended). One byte, one test per round for both.
+    /// </summary>
+    private byte _betweenRounds;
+    private const byte TimersBit = 1;
+    private const byte MainEndedBit = 2;
 
     /// <summary>The host's ExecutionContext during a drain (restored for code that runs outside coroutines).</summary>
     private ExecutionContext? _drainHostContext;

@@ -28,6 +28,7 @@ public sealed partial class Scheduler
             throw new InvalidOperationException("RunUntilIdle is not reentrant: it was called from inside a drain " +
                                                 "(a coroutine or a posted action). Return to the host loop instead.");
         _draining = true;
+        _betweenRounds &= unchecked((byte)~MainEndedBit); // a main that ended in an earlier drain stops nothing now
         _drainStackSize = _stackSize;
         _hintStackSize = _stackSize;
         if (_trimmedAtGen2 != PoolTrimSignal.Gen2Collections) TrimPools();
@@ -134,7 +135,7 @@ public sealed partial class Scheduler
         {
             if (left == 0)
             {
-                if (_inbox.HasItems || TimersPending) BetweenRounds(ref run, ref postErrors);
+                if ((_inbox.HasItems || _betweenRounds != 0) && BetweenRounds(ref run, ref postErrors)) return DrainStatus.Completed;
                 left = _ready.Count;
                 if (left == 0)
                 {
@@ -156,8 +157,14 @@ public sealed partial class Scheduler
     /// coroutines before every round, not only when idle; the loop calls <see cref="EnterCallbackContext"/> before it
     /// fires any, so a round that fires nothing pays nothing more).
     /// </summary>
-    private void BetweenRounds(ref DrainRun run, ref List<Exception>? postErrors)
+    /// <returns>True when main has ended in this drain: the drain stops (what is ready stays queued).</returns>
+    private bool BetweenRounds(ref DrainRun run, ref List<Exception>? postErrors)
     {
+        if ((_betweenRounds & MainEndedBit) != 0)
+        {
+            _betweenRounds &= unchecked((byte)~MainEndedBit);
+            return true;
+        }
         if (_inbox.HasItems)
         {
             CurrentCoroutine = null;
@@ -165,6 +172,7 @@ public sealed partial class Scheduler
             ProcessInbox(ref postErrors);
         }
         if (TimersPending) _eventLoop!.FireDueTimers();
+        return false;
     }
 
     /// <summary>
@@ -195,7 +203,7 @@ public sealed partial class Scheduler
             int left = _roundLeft;
             if (left == 0)
             {
-                if (_inbox.HasItems || TimersPending) BetweenRounds(ref run, ref postErrors);
+                if ((_inbox.HasItems || _betweenRounds != 0) && BetweenRounds(ref run, ref postErrors)) return DrainStatus.Completed;
                 int n = _ready.Count;
                 if (n == 0)
                 {
@@ -308,6 +316,10 @@ public sealed partial class Scheduler
     internal void OnCoroutineEnded(Coroutine co)
     {
         _liveCount--;
+        // Main's end stops the drain at the next round boundary (DESIGN §5 and docs/hosting.md: RunAsyncMain's handle
+        // completes, Run returns; coroutines still alive stay suspended). Audit finding A: the drain ran on while
+        // anything was ready, so a sibling pausing in a loop kept NativeEventLoop.Run from returning.
+        if (ReferenceEquals(co, _main)) _betweenRounds |= MainEndedBit;
         int index = co.LiveIndex;
         if (index >= 0)
         {

@@ -97,6 +97,9 @@ public sealed partial class Scheduler
         return handle;
     }
 
+    /// <summary>Whether the main coroutine (<see cref="RunAsyncMain(Func{CoTask}, string?, string?, string?, int)"/>) has ended.</summary>
+    internal bool MainHasEnded => _main is { HasEnded: true };
+
     private void CheckNoMain()
     {
         // Refused before main is spawned: the drain would refuse anyway, after main had started with no handle for

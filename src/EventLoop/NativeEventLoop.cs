@@ -105,7 +105,9 @@ public sealed class NativeEventLoop : EventLoopBase
     /// <summary>Drains until main has completed, blocking in between; throws on a deadlock.</summary>
     private void Pump()
     {
-        while (true)
+        // Main may have ended in RunAsyncMain's own drain: a further drain would run what is still ready (a sibling
+        // pausing in a loop could keep Run from ever returning), and coroutines alive when main ends stay suspended.
+        while (!Scheduler.MainHasEnded)
         {
             // Reset before draining: a post that lands after this point is either run by this drain or sets the event
             // (WorkAvailable is re-armed when the drain runs out of work), so the wait below can never miss it.
