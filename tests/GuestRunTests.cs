@@ -172,4 +172,40 @@ public class GuestRunTests
         other.Join();
         Assert.IsType<WrongThreadException>(fromOtherThread);
     }
+
+    [Fact]
+    public void A_timer_rearmed_earlier_from_the_host_thread_gets_a_drain_without_waiting_for_the_old_deadline()
+    {
+        // Audit finding G: a timer armed outside any drain told nobody, so the guest alarm kept the old (1 h) deadline
+        // and the waiter waited for it. Now arming a timer from the host raises WorkAvailable like a post.
+        var pump = new TestMessagePump();
+        CoTimer? timer = null;
+        bool? fired = null;
+        GuestRun run = CoRun.StartGuestRun(async () =>
+        {
+            timer = new CoTimer(TimeSpan.FromHours(1));
+            fired = await timer.Wait();
+        }, pump.Post, _ => { });
+        pump.RunUntil(() => timer is not null && pump.Pending == 0); // the first drain: main waits on the timer
+        timer!.Reset(TimeSpan.Zero); // from the host thread, between drains
+        Assert.Equal(1, pump.Pending); // a drain was requested at once
+        pump.RunUntil(() => run.IsDone);
+        Assert.True(fired);
+    }
+
+    [Fact]
+    public void A_timer_armed_from_the_host_raises_WorkAvailable_once_and_the_next_drain_reports_its_deadline()
+    {
+        var s = new Scheduler();
+        var loop = new VirtualEventLoop(s);
+        var timer = new CoTimer(s, TimeSpan.FromHours(1));
+        s.Spawn(async () => await timer.Wait());
+        int raised = 0;
+        s.WorkAvailable += () => raised++;
+        Assert.Equal(TimeSpan.FromHours(1), s.RunUntilIdle().NextDeadline);
+        timer.Reset(TimeSpan.FromSeconds(1));
+        timer.Reset(TimeSpan.FromSeconds(2)); // once per idle period, as for posts
+        Assert.Equal(1, raised);
+        Assert.Equal(TimeSpan.FromSeconds(2), s.RunUntilIdle().NextDeadline);
+    }
 }

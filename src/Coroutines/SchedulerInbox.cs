@@ -45,6 +45,15 @@ public sealed partial class Scheduler
         co.SaveContext();
     }
 
+    /// <summary>
+    /// A timer was armed outside any drain: raises <see cref="WorkAvailable"/> as a post would (once per idle period), so
+    /// a host waiting for an older deadline drains and learns the new one. Scheduler thread only.
+    /// </summary>
+    internal void SignalTimersChanged() => SignalWorkAvailable();
+
+    /// <summary>Whether a drain is running (on the scheduler's thread: the only place this is read).</summary>
+    internal bool IsDraining => _draining;
+
     /// <summary>Counts outstanding external work (offloaded jobs) that will post back; used by the event loop.</summary>
     internal void AddExternalWait() => _externalWaits++;
 

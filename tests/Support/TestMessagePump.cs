@@ -21,6 +21,15 @@ internal sealed class TestMessagePump
     /// <summary>The longest time one message took to run.</summary>
     public TimeSpan LongestMessage { get; private set; }
 
+    /// <summary>Messages posted and not yet run.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_queue) return _queue.Count;
+        }
+    }
+
     /// <summary>Thread-safe: queues <paramref name="action"/> for the pumping thread.</summary>
     public void Post(Action action)
     {
