@@ -115,4 +115,50 @@ public class CoMutexTests
         Assert.Equal(DrainStatus.Deadlock, s.RunUntilIdle().Status);
         Assert.Contains(s.DescribeCoroutines(), b => b.Name == "locker" && b.WaitingOn.StartsWith("CoMutex.LockAsync (1 waiting", System.StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_releaser_handed_a_lock_that_an_Unlock_ended_before_it_resumed_does_not_unlock_the_next_holder()
+    {
+        // Reliability bug 21 (found by an audit): the releaser took the mutex's generation when the waiter resumed, not
+        // when the lock was handed to it, so a raw Unlock() in between made it match the next holder's.
+        var s = new Scheduler();
+        var m = new CoMutex(s);
+        var log = new List<string>();
+        s.Spawn(async () =>
+        {
+            await m.LockAsync();
+            await Co.Pause();               // B parks meanwhile
+            m.Unlock();                     // hands the lock to B (B has not resumed)
+            m.Unlock();                     // ends B's holding (permits are not owned)
+            log.Add($"later holder took it: {m.TryLock()}");
+        });
+        s.Spawn(async () =>
+        {
+            CoMutex.Releaser b = await m.LockAsync();
+            b.Dispose();                    // B's holding already ended: must do nothing
+            log.Add($"after B's stale releaser: locked = {m.IsLocked}");
+        });
+        s.RunUntilIdle();
+        Assert.Equal(["later holder took it: True", "after B's stale releaser: locked = True"], log);
+    }
+
+    [Fact]
+    public void Unlocking_an_unlocked_mutex_throws_and_leaves_a_holder_s_releaser_valid()
+    {
+        var s = new Scheduler();
+        var m = new CoMutex(s);
+        bool stillLocked = false;
+        s.Spawn(async () =>
+        {
+            using (await m.LockAsync())
+            {
+                m.Unlock();
+                Assert.Throws<System.Threading.SemaphoreFullException>(() => m.Unlock());
+                Assert.True(m.TryLock());  // a new holding
+            }                              // the first releaser is stale: it leaves the new holding alone
+            stillLocked = m.IsLocked;
+        });
+        s.RunUntilIdle();
+        Assert.True(stillLocked);
+    }
 }

@@ -22,12 +22,12 @@ public sealed class CoMutex
     public CoMutex(Scheduler scheduler)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
-        _semaphore = new CoSemaphore(SchedulerBinding.Resolve(scheduler, "CoMutex"), 1, 1, "CoMutex.LockAsync");
+        _semaphore = new CoSemaphore(SchedulerBinding.Resolve(scheduler, "CoMutex"), 1, 1, "CoMutex.LockAsync") { Mutex = this };
     }
 
     /// <summary>Creates an unlocked mutex bound to the calling coroutine's scheduler.</summary>
     /// <exception cref="InvalidOperationException">Called outside any coroutine: pass the scheduler instead.</exception>
-    public CoMutex() => _semaphore = new CoSemaphore(SchedulerBinding.Resolve(null, "CoMutex"), 1, 1, "CoMutex.LockAsync");
+    public CoMutex() => _semaphore = new CoSemaphore(SchedulerBinding.Resolve(null, "CoMutex"), 1, 1, "CoMutex.LockAsync") { Mutex = this };
 
     /// <summary>True while some coroutine holds the lock (or it is being handed to the next waiter).</summary>
     public bool IsLocked => _semaphore.Available == 0;
@@ -51,11 +51,21 @@ public sealed class CoMutex
     /// <exception cref="WrongThreadException">Called from a thread other than the scheduler's.</exception>
     public void Unlock()
     {
+        if (!IsLocked) _semaphore.Release(); // throws SemaphoreFullException, changing nothing
+        _generation++; // a new holding: before the release, which may hand it to a waiter (OnHandOff)
         _semaphore.Release();
-        _generation++;
     }
 
-    internal Releaser CreateReleaser() => new(this, _generation);
+    /// <summary>The current holding's number: every unlock ends one (a stale releaser then does nothing).</summary>
+    internal int Generation => _generation;
+
+    /// <summary>
+    /// The lock is handed to <paramref name="waiter"/>: it records the holding it gets now, for its releaser, made when it
+    /// resumes (a later <see cref="Unlock"/> before that must not make its releaser match the next holder's).
+    /// </summary>
+    internal void OnHandOff(Coroutine waiter) => waiter.HandOffTag = _generation;
+
+    internal Releaser CreateReleaser(int generation) => new(this, generation);
 
     /// <summary>Releases the lock taken by <see cref="LockAsync"/> when disposed; later disposals do nothing.</summary>
     public readonly struct Releaser : IDisposable, IAsyncDisposable

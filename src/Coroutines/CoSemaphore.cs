@@ -103,6 +103,9 @@ public sealed class CoSemaphore : IWaitSite
 
     internal Scheduler Scheduler => _scheduler;
 
+    /// <summary>The mutex built on this semaphore, told of each hand-off (null for a plain semaphore).</summary>
+    internal CoMutex? Mutex;
+
     /// <summary>Takes a free permit without waiting; false when none is free (always false while others wait).</summary>
     /// <exception cref="WrongThreadException">Called from a thread other than the scheduler's.</exception>
     public bool TryAcquire()
@@ -121,6 +124,7 @@ public sealed class CoSemaphore : IWaitSite
         _scheduler.CheckThread("CoSemaphore.Release");
         if (_waiters.RemoveFirst() is { } waiter)
         {
+            Mutex?.OnHandOff(waiter);
             _scheduler.Wake(waiter);
             return;
         }
@@ -143,7 +147,11 @@ public sealed class CoSemaphore : IWaitSite
     internal void Park(Coroutine co, object continuation)
     {
         co.ParkVerified(continuation, this); // co was just looked up as the current coroutine
-        if (TryTake()) _scheduler.Wake(co); // hand-driven awaiter only: a permit was freed since IsCompleted
+        if (TryTake()) // hand-driven awaiter only: a permit was freed since IsCompleted
+        {
+            Mutex?.OnHandOff(co);
+            _scheduler.Wake(co);
+        }
         else _waiters.Add(co);
     }
 

@@ -145,6 +145,16 @@ internal abstract class Coroutine : IWaitSite
         set => WaitIndex = value ? 1 : 0;
     }
 
+    /// <summary>
+    /// What a primitive handed this coroutine with its wake, read when it resumes (a <see cref="CoMutex"/>: the holding
+    /// it was given). Kept in <see cref="WaitIndex"/>, as <see cref="ReleasedByFiring"/> is.
+    /// </summary>
+    internal int HandOffTag
+    {
+        get => WaitIndex;
+        set => WaitIndex = value;
+    }
+
     internal bool HasEnded
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -35,7 +35,9 @@ public readonly struct MutexLockAwaitable : ICriticalNotifyCompletion, ICoAwaite
     /// <summary>Returns the releaser of the lock now held; throws <see cref="CancelledException"/> if cancelled first.</summary>
     public CoMutex.Releaser GetResult()
     {
-        _acquire.GetResult();
-        return _mutex.CreateReleaser();
+        // A lock handed over while this coroutine waited belongs to the holding that began at the hand-off, whatever
+        // unlocks happened before it resumed (reliability bug 21); one taken at once, to the current holding.
+        WaitOutcome outcome = _acquire.GetOutcome(out Coroutine co);
+        return _mutex.CreateReleaser(outcome == WaitOutcome.Signaled ? co.HandOffTag : _mutex.Generation);
     }
 }

@@ -51,6 +51,18 @@ public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, IC
     /// </summary>
     internal void ParkCo(object continuation) => _semaphore.Park(_semaphore.Scheduler.CurrentCoroutine!, continuation);
 
+    /// <summary>
+    /// <see cref="GetResult"/> for <see cref="MutexLockAwaitable"/>: also says whether the permit was handed over while
+    /// the coroutine waited (<see cref="WaitOutcome.Signaled"/>) or taken at once, and which coroutine holds it.
+    /// </summary>
+    internal WaitOutcome GetOutcome(out Coroutine co)
+    {
+        co = Current;
+        WaitOutcome outcome = co.EndWaitVerified();
+        if (outcome == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
+        return outcome;
+    }
+
     /// <summary>Returns holding a permit; throws <see cref="CancelledException"/> if cancelled before the hand-off.</summary>
     public void GetResult()
     {
