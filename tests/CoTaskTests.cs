@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using CoSched;
@@ -199,6 +200,50 @@ public class CoTaskTests
             SynchronizationContext? context = SynchronizationContext.Current;
             SynchronizationContext.SetSynchronizationContext(null);
             try { tcs.SetResult(value); }
+            finally { SynchronizationContext.SetSynchronizationContext(context); }
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Two_dotnet_completions_in_one_batch_resume_a_coroutine_s_frames_one_at_a_time_in_either_order(bool fireFirst)
+    {
+        // Audit finding: when the unawaited call's Task completed first in the same inbox batch, its frame was queued
+        // (marking the coroutine waiting) and the body's completion then ran the body in place, inside the inbox: the
+        // body ended before the queued frame ran, and the coroutine failed as "called without await" (and a CoSched
+        // await in the body was refused). Now the second completion waits for the next round.
+        var s = new Scheduler();
+        var io = new TaskCompletionSource<int>();
+        var other = new TaskCompletionSource<int>();
+        var log = new List<string>();
+        CoroutineHandle h = s.Spawn(async () =>
+        {
+            _ = Fire(); // tolerated for .NET awaits: it runs beside the body
+            await other.Task;
+            log.Add("body resumed");
+            await Co.Pause();
+            log.Add("body paused");
+        });
+        s.RunUntilIdle();
+        if (fireFirst) { Complete(io); Complete(other); }
+        else { Complete(other); Complete(io); }
+        Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
+        Assert.Equal(CoroutineState.Done, h.State);
+        Assert.Contains("fire resumed", log);
+        Assert.Contains("body paused", log);
+
+        async CoTask Fire()
+        {
+            await io.Task;
+            log.Add("fire resumed");
+        }
+
+        static void Complete(TaskCompletionSource<int> tcs)
+        {
+            SynchronizationContext? context = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(null);
+            try { tcs.SetResult(1); }
             finally { SynchronizationContext.SetSynchronizationContext(context); }
         }
     }

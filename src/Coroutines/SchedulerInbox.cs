@@ -77,6 +77,16 @@ public sealed partial class Scheduler
             {
                 if (item.Coroutine is { } co)
                 {
+                    if (co.Queued && co.Version == item.Version && !co.HasEnded)
+                    {
+                        // Already queued to step (an earlier completion of this batch resumed another of its frames, or
+                        // a primitive woke it): this frame waits for the next round, so the queued one runs first and
+                        // one frame at a time; run in place now, it could end the body before the queued frame ran
+                        // (audit finding: a second .NET completion in one batch failed the coroutine as "called
+                        // without await"). Put back without a signal: the drain is running.
+                        _inbox.Add(item);
+                        continue;
+                    }
                     _externalWaits--;
                     // The frame resumes in the ExecutionContext it awaited in (the coroutine's saved one may be another
                     // frame's: a frame beside a suspended call without await, or the body after such a call).
