@@ -249,6 +249,36 @@ public class CoTaskTests
     }
 
     [Fact]
+    public void AsTask_of_a_completed_CoTask_on_a_thread_without_a_scheduler_throws_like_a_pending_one()
+    {
+        // Audit finding: the completed path returned a Task faulted with the refusal instead of throwing it.
+        var s = new Scheduler();
+        CoTask<int> done = default;
+        s.Spawn(async () =>
+        {
+            done = Quick();
+            await Co.Pause(); // Quick completes in this round: the task is completed, its result unread
+        });
+        s.RunUntilIdle();
+        Assert.True(done.IsCompleted);
+        Exception? thrown = null;
+        var t = new Thread(() =>
+        {
+            try { done.AsTask(); }
+            catch (Exception e) { thrown = e; }
+        });
+        t.Start();
+        t.Join();
+        Assert.IsType<WrongThreadException>(thrown);
+
+        static async CoTask<int> Quick()
+        {
+            await Co.Pause();
+            return 1;
+        }
+    }
+
+    [Fact]
     public void CoTask_method_awaiting_a_Task_outside_any_coroutine_throws()
     {
         _ = new Scheduler(); // a CoTask's outcome is read on a scheduler's thread (elsewhere: WrongThreadException)

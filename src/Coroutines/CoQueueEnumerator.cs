@@ -15,7 +15,7 @@ namespace CoSched;
 /// The <see cref="CancellationToken"/> given to <see cref="CoQueue{T}.GetAsyncEnumerator"/> ends a waiting read with
 /// <see cref="OperationCanceledException"/> (delivered through the scheduler's inbox, so it may fire on any thread).
 /// Called through <see cref="IAsyncEnumerator{T}"/> (e.g. <c>queue.WithCancellation(token)</c> or LINQ), a read that
-/// must wait is a .NET await: it still works, more slowly, and only the token (not a coroutine cancel) ends that wait.
+/// must wait is a .NET await: it still works, more slowly; the token or a cancel of the coroutine ends that wait.
 /// </para>
 /// </summary>
 public sealed class CoQueueEnumerator<T> : IAsyncEnumerator<T>, IValueTaskSource<bool>

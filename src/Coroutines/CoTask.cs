@@ -47,6 +47,9 @@ public readonly struct CoTask
     public Task AsTask()
     {
         if (Source is null) return Task.CompletedTask;
+        // Refused here on a thread without a scheduler, as a pending task's registration is: a completed one would
+        // otherwise come back as a task faulted with the refusal (audit finding).
+        if (Scheduler.DrainingHereHint is null) Scheduler.CheckSchedulerThread("CoTask.AsTask()");
         var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         CoTask self = this;
         Awaiter awaiter = GetAwaiter();

@@ -49,6 +49,9 @@ public readonly struct CoTask<T>
     public Task<T> AsTask()
     {
         if (Source is null) return Task.FromResult(Result);
+        // Refused here on a thread without a scheduler, as a pending task's registration is: a completed one would
+        // otherwise come back as a task faulted with the refusal (audit finding).
+        if (Scheduler.DrainingHereHint is null) Scheduler.CheckSchedulerThread("CoTask.AsTask()");
         var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         CoTask<T> self = this;
         Awaiter awaiter = GetAwaiter();
