@@ -190,4 +190,20 @@ public class DrainTests
         Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status); // a later drain runs what is left
         Assert.Equal(100, siblingSteps);
     }
+
+    [Fact]
+    public void An_error_left_by_earlier_posted_work_is_thrown_by_RunAsyncMain_before_main_starts()
+    {
+        // Audit finding K: main's first drain threw the earlier posted action's error after main was spawned and
+        // registered, so the host had no handle and every later RunAsyncMain was refused ("already runs a main").
+        var s = new Scheduler();
+        s.Post(() => throw new FormatException("a stale posted action"));
+        bool ran = false;
+        Assert.Throws<FormatException>(() => s.RunAsyncMain(async () => { ran = true; await Co.Pause(); }));
+        Assert.False(ran);
+        Assert.Equal(0, s.LiveCoroutines);
+        CoroutineHandle main = s.RunAsyncMain(async () => { ran = true; await Co.Pause(); }); // the retry is accepted
+        Assert.True(ran);
+        Assert.Equal(CoroutineState.Done, main.State);
+    }
 }

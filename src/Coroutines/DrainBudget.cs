@@ -24,6 +24,9 @@ public readonly struct DrainBudget
     /// <summary>No limit: run until nothing is immediately ready.</summary>
     public static DrainBudget Unlimited => default;
 
+    /// <summary>Posted work and due timers only, no coroutine step (RunAsyncMain's drain of what came before main).</summary>
+    internal static DrainBudget PostedWorkOnly => new(-1, 0);
+
     /// <summary>At most <paramref name="maxSteps"/> coroutine steps.</summary>
     public static DrainBudget Steps(int maxSteps)
     {

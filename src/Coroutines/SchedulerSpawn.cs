@@ -76,6 +76,7 @@ public sealed partial class Scheduler
         ArgumentNullException.ThrowIfNull(main);
         CheckThread();
         CheckNoMain();
+        ThrowEarlierErrors();
         Coroutine<VoidResult> co = SpawnCore<VoidResult>(null, main, name, file, line, member, null, background: false);
         _main = co;
         var handle = new CoroutineHandle(co, co.Version);
@@ -90,11 +91,22 @@ public sealed partial class Scheduler
         ArgumentNullException.ThrowIfNull(main);
         CheckThread();
         CheckNoMain();
+        ThrowEarlierErrors();
         Coroutine<T> co = SpawnCore(main, null, name, file, line, member, null, background: false);
         _main = co;
         var handle = new CoroutineHandle<T>(co, co.Version);
         RunUntilIdle();
         return handle;
+    }
+
+    /// <summary>
+    /// Runs the work posted before main (and due timers) and throws what it and earlier work left for the host, before
+    /// main is spawned: thrown by main's first drain, such an error left main registered with no handle for anyone
+    /// (audit finding K). No coroutine steps here.
+    /// </summary>
+    private void ThrowEarlierErrors()
+    {
+        if (_inbox.HasItems || HasKeptErrors) RunUntilIdle(DrainBudget.PostedWorkOnly);
     }
 
     /// <summary>Whether the main coroutine (<see cref="RunAsyncMain(Func{CoTask}, string?, string?, string?, int)"/>) has ended.</summary>
