@@ -279,6 +279,76 @@ public class CoTaskTests
     }
 
     [Fact]
+    public void A_CoTask_awaited_from_another_coroutine_resumes_it_with_the_result_and_leaves_no_wait_behind()
+    {
+        var s = new Scheduler();
+        var condition = new CoCondition(s);
+        var never = new TaskCompletionSource();
+        CoTask<int> shared = default;
+        s.Spawn(async () =>
+        {
+            shared = Inner(); // parks on the condition, in A
+            await never.Task;
+        });
+        var log = new List<string>();
+        CoroutineHandle b = s.Spawn(async () =>
+        {
+            await Co.Pause();
+            log.Add($"got {await shared}");
+            await Co.Pause(); // B's own waits work as usual afterwards
+            log.Add("paused");
+        });
+        s.RunUntilIdle();
+        Assert.Contains("a CoTask whose frame runs in another coroutine", s.DescribeCoroutines().ToString());
+        condition.Signal();
+        s.RunUntilIdle();
+        Assert.Equal(["got 5", "paused"], log);
+        Assert.Equal(CoroutineState.Done, b.State);
+
+        async CoTask<int> Inner()
+        {
+            await condition.Wait();
+            return 5;
+        }
+    }
+
+    [Fact]
+    public void A_cancel_after_the_awaited_CoTask_completed_does_not_take_the_result_away()
+    {
+        var s = new Scheduler();
+        var condition = new CoCondition(s);
+        var never = new TaskCompletionSource();
+        CoTask<int> shared = default;
+        s.Spawn(async () =>
+        {
+            shared = Inner();
+            await never.Task;
+        });
+        string outcome = "nothing";
+        CoroutineHandle b = s.Spawn(async () =>
+        {
+            await Co.Pause();
+            outcome = $"got {await shared}";
+        });
+        s.RunUntilIdle();
+        // The task completes (B is queued to resume) and B is cancelled before it runs: it still gets the result.
+        s.Spawn(async () =>
+        {
+            condition.Signal();
+            await Co.Pause(); // A's frame completes the task in this round; B is woken with the result
+            b.Cancel();
+        });
+        s.RunUntilIdle();
+        Assert.Equal("got 5", outcome);
+
+        async CoTask<int> Inner()
+        {
+            await condition.Wait();
+            return 5;
+        }
+    }
+
+    [Fact]
     public void CoTask_method_awaiting_a_Task_outside_any_coroutine_throws()
     {
         _ = new Scheduler(); // a CoTask's outcome is read on a scheduler's thread (elsewhere: WrongThreadException)

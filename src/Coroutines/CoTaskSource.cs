@@ -11,7 +11,7 @@ namespace CoSched;
 /// A <see cref="Resumable"/> so that a state-machine box (the one source that suspends a frame) can itself be the
 /// continuation its coroutine parks; the other sources are never parked.
 /// </summary>
-internal abstract class CoTaskSource<T> : Resumable
+internal abstract class CoTaskSource<T> : Resumable, IWaitSite
 {
     /// <summary>Bumped each time the result is consumed; a CoTask holding an older value is stale.</summary>
     internal int Version;
@@ -79,8 +79,31 @@ internal abstract class CoTaskSource<T> : Resumable
         System.Threading.ExecutionContext? ec = co is not null ? ThreadContext.Get(co.Scheduler.Thread) : null;
         if (!ReferenceEquals(_continuation, continuation)) _continuation = continuation;
         if (_completed) Signal(ec); // completed between IsCompleted and OnCompleted (not possible single-threaded, but cheap)
-        else if (ec is not null) _contextOrError = ec;
+        else
+        {
+            if (ec is not null) _contextOrError = ec;
+            // The awaited frame runs in another coroutine: nothing of this one parked it (a frame of its own would have:
+            // on a CoSched primitive, or on a .NET await's site). Park this one here, so a cancel can take it off the
+            // wait and deliver itself, as on any CoSched wait; unparked, the cancel waited for the task to complete.
+            if (co is { Waiting: false } && co.Site is null && !ReferenceEquals(continuation, BodyCompletionMarker.Instance))
+                co.ParkOnTask(continuation, this);
+        }
     }
+
+    /// <summary>
+    /// A cancel of the coroutine awaiting this task from another coroutine: its registration is withdrawn (the task's
+    /// outcome then goes unread: the source is left to the GC, not recycled), and the awaiter's
+    /// <see cref="GetResult"/> throws <see cref="CancelledException"/>.
+    /// </summary>
+    bool IWaitSite.TryCancelWait(Coroutine waiter)
+    {
+        if (_completed || !_awaited || !ReferenceEquals(_awaiter, waiter)) return false;
+        _awaited = false;
+        _contextOrError = null;
+        return true;
+    }
+
+    string IWaitSite.Describe() => "a CoTask whose frame runs in another coroutine";
 
     /// <summary>
     /// Registers the completion of a coroutine's body task: <paramref name="owner"/>.OnBodyCompleted runs when it
@@ -95,8 +118,16 @@ internal abstract class CoTaskSource<T> : Resumable
         if (Scheduler.DrainingHereHint is null) Scheduler.CheckSchedulerThread(AwaitMember);
         CheckToken(token);
         if (!_completed)
+        {
+            // The await of a task run by another coroutine was withdrawn by a cancel (IWaitSite.TryCancelWait above).
+            if (Scheduler.CurrentCoroutineOrNull is { WokenByCancel: true } co && !_awaited)
+            {
+                co.WokenByCancel = false;
+                Coroutine.ThrowCancelled();
+            }
             throw new InvalidOperationException("This CoTask has not completed. A CoTask must be awaited, not read " +
                                                 "synchronously: GetResult never blocks the scheduler's thread.");
+        }
         ExceptionDispatchInfo? error = Unsafe.As<ExceptionDispatchInfo?>(_contextOrError); // completed: the error or null
         T result = _result;
         _contextOrError = null;

@@ -295,6 +295,19 @@ internal abstract class Coroutine : IWaitSite
     }
 
     /// <summary>
+    /// Parks this coroutine on a CoTask run by another coroutine (<paramref name="task"/> holds the continuation and
+    /// resumes it through <see cref="ResumeLater"/>): the wait gets a site, so a cancel can withdraw it.
+    /// </summary>
+    internal void ParkOnTask(object continuation, IWaitSite task)
+    {
+        Waiting = true;
+        if (!ReferenceEquals(Continuation, continuation)) Continuation = continuation;
+        SaveContext();
+        Site = task;
+        WokenByCancel = false;
+    }
+
+    /// <summary>
     /// <see cref="Park"/> for a pause: no wait site (a paused coroutine is queued, so a cancel has nothing to remove) and
     /// no hand-off outcome to record (the pause's GetResult only checks for a cancel). The caller has made the checks
     /// of <see cref="CheckCanPark"/>: the pause's IsCompleted for the CoTask builder, its OnCompleted otherwise.

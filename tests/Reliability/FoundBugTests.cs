@@ -114,8 +114,7 @@ public class FoundBugTests
         w.AssertStillWorks();
     }
 
-    [Fact(Skip = "Open (CoTask audit, docs/reliability.md): a coroutine awaiting another coroutine's CoTask has no wait " +
-                 "site, so a cancel of it is not delivered until that task completes.")]
+    [Fact]
     public void A_coroutine_awaiting_another_coroutine_s_CoTask_is_cancelled_at_once()
     {
         var s = new Scheduler();
