@@ -349,6 +349,42 @@ public class CoTaskTests
     }
 
     [Fact]
+    public void A_frame_resumed_by_a_Task_runs_while_its_coroutine_keeps_pausing()
+    {
+        // A .NET completion for a coroutine queued to step waits one round (see the test above), not more: a body
+        // pausing in a loop is queued at every round start and must not starve the frame beside it.
+        var s = new Scheduler();
+        var io = new TaskCompletionSource<int>();
+        bool fired = false;
+        int pausesWhenFired = -1;
+        CoroutineHandle h = s.Spawn(async () =>
+        {
+            _ = Fire(); // tolerated for .NET awaits: it runs beside the body
+            for (int i = 0; i < 100 && !fired; i++)
+            {
+                if (i == 5)
+                {
+                    SynchronizationContext? context = SynchronizationContext.Current;
+                    SynchronizationContext.SetSynchronizationContext(null);
+                    try { io.SetResult(1); } finally { SynchronizationContext.SetSynchronizationContext(context); }
+                }
+                await Co.Pause();
+                if (fired && pausesWhenFired < 0) pausesWhenFired = i;
+            }
+        });
+        s.RunUntilIdle();
+        Assert.True(fired);
+        Assert.InRange(pausesWhenFired, 5, 8);
+        Assert.Equal(CoroutineState.Done, h.State);
+
+        async CoTask Fire()
+        {
+            await io.Task;
+            fired = true;
+        }
+    }
+
+    [Fact]
     public void CoTask_method_awaiting_a_Task_outside_any_coroutine_throws()
     {
         _ = new Scheduler(); // a CoTask's outcome is read on a scheduler's thread (elsewhere: WrongThreadException)

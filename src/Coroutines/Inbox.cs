@@ -16,6 +16,8 @@ internal struct InboxItem
     public Coroutine? Coroutine;
     /// <summary>The coroutine record's version when the wait began (records are pooled).</summary>
     public int Version;
+    /// <summary>A foreign resume already put back once because its coroutine was queued to step (it is not put back again).</summary>
+    public bool Deferred;
 }
 
 /// <summary>

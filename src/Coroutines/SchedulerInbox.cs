@@ -77,13 +77,15 @@ public sealed partial class Scheduler
             {
                 if (item.Coroutine is { } co)
                 {
-                    if (co.Queued && co.Version == item.Version && !co.HasEnded)
+                    if (co.Queued && !item.Deferred && co.Version == item.Version && !co.HasEnded)
                     {
                         // Already queued to step (an earlier completion of this batch resumed another of its frames, or
                         // a primitive woke it): this frame waits for the next round, so the queued one runs first and
                         // one frame at a time; run in place now, it could end the body before the queued frame ran
                         // (audit finding: a second .NET completion in one batch failed the coroutine as "called
-                        // without await"). Put back without a signal: the drain is running.
+                        // without await"). Put back without a signal: the drain is running. Once only: a coroutine that
+                        // is queued again by then (pausing in a loop) must not starve the frame, which then runs in place.
+                        item.Deferred = true;
                         _inbox.Add(item);
                         continue;
                     }
