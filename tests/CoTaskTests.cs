@@ -179,11 +179,11 @@ public class CoTaskTests
             else if (bodyWaitsOn == "task") await other.Task;
         });
         s.RunUntilIdle();
-        Complete(io, 1); // the frame's Task completes while the body waits (or after it ended)
+        io.SetResultInline(1); // the frame's Task completes while the body waits (or after it ended)
         s.RunUntilIdle();
         Assert.Equal("fire", seen);
         condition.Signal();
-        Complete(other, 2);
+        other.SetResultInline(2);
         s.RunUntilIdle();
         Assert.Equal(CoroutineState.Done, h.State);
 
@@ -192,15 +192,6 @@ public class CoTaskTests
             s_local.Value = "fire";
             await io.Task;
             seen = s_local.Value;
-        }
-
-        static void Complete(TaskCompletionSource<int> tcs, int value)
-        {
-            // Without a synchronization context the library's continuation runs inline and posts to the inbox.
-            SynchronizationContext? context = SynchronizationContext.Current;
-            SynchronizationContext.SetSynchronizationContext(null);
-            try { tcs.SetResult(value); }
-            finally { SynchronizationContext.SetSynchronizationContext(context); }
         }
     }
 
@@ -226,8 +217,8 @@ public class CoTaskTests
             log.Add("body paused");
         });
         s.RunUntilIdle();
-        if (fireFirst) { Complete(io); Complete(other); }
-        else { Complete(other); Complete(io); }
+        if (fireFirst) { io.SetResultInline(1); other.SetResultInline(1); }
+        else { other.SetResultInline(1); io.SetResultInline(1); }
         Assert.Equal(DrainStatus.Completed, s.RunUntilIdle().Status);
         Assert.Equal(CoroutineState.Done, h.State);
         Assert.Contains("fire resumed", log);
@@ -237,14 +228,6 @@ public class CoTaskTests
         {
             await io.Task;
             log.Add("fire resumed");
-        }
-
-        static void Complete(TaskCompletionSource<int> tcs)
-        {
-            SynchronizationContext? context = SynchronizationContext.Current;
-            SynchronizationContext.SetSynchronizationContext(null);
-            try { tcs.SetResult(1); }
-            finally { SynchronizationContext.SetSynchronizationContext(context); }
         }
     }
 
@@ -362,12 +345,7 @@ public class CoTaskTests
             _ = Fire(); // tolerated for .NET awaits: it runs beside the body
             for (int i = 0; i < 100 && !fired; i++)
             {
-                if (i == 5)
-                {
-                    SynchronizationContext? context = SynchronizationContext.Current;
-                    SynchronizationContext.SetSynchronizationContext(null);
-                    try { io.SetResult(1); } finally { SynchronizationContext.SetSynchronizationContext(context); }
-                }
+                if (i == 5) io.SetResultInline(1);
                 await Co.Pause();
                 if (fired && pausesWhenFired < 0) pausesWhenFired = i;
             }

@@ -128,26 +128,17 @@ internal abstract class Coroutine : IWaitSite
     /// spawns, and reports compare by difference, which orders correctly any coroutines spawned less than 2^31 apart.
     /// </summary>
     internal int SpawnSequence;
-    /// <summary>The slot in the <see cref="WaitList"/> it waits in, while <see cref="InWaitList"/>; see also <see cref="ReleasedByFiring"/>.</summary>
+    /// <summary>The slot in the <see cref="WaitList"/> it waits in, while <see cref="InWaitList"/>; see also <see cref="HandOffTag"/>.</summary>
     internal int WaitIndex;
     internal bool InWaitList;
 
 
     /// <summary>
-    /// How a primitive that releases all its waiters at once for one of two reasons (a <see cref="T:CoSched.CoTimer"/>:
-    /// fired or cancelled) released this one, read when it resumes. Kept in <see cref="WaitIndex"/>, which is unused from
-    /// the moment the primitive takes the coroutine off its list until the coroutine's next wait: no field of its own in
-    /// every record. A reason counted on the primitive instead would be overtaken by a later release before the waiter runs.
-    /// </summary>
-    internal bool ReleasedByFiring
-    {
-        get => WaitIndex == 1;
-        set => WaitIndex = value ? 1 : 0;
-    }
-
-    /// <summary>
-    /// What a primitive handed this coroutine with its wake, read when it resumes (a <see cref="CoMutex"/>: the holding
-    /// it was given). Kept in <see cref="WaitIndex"/>, as <see cref="ReleasedByFiring"/> is.
+    /// What a primitive handed this coroutine with its wake, read when it resumes: a <see cref="CoMutex"/>, the holding it
+    /// was given; a <see cref="T:CoSched.CoTimer"/>, 1 if a firing released it and 0 if a cancel did. Kept in
+    /// <see cref="WaitIndex"/>, unused from the moment the primitive takes the coroutine off its list until its next wait:
+    /// no field of its own in every record. A value kept on the primitive instead would be overtaken by a later release
+    /// (an unlock, a firing) before the waiter runs.
     /// </summary>
     internal int HandOffTag
     {
@@ -255,6 +246,17 @@ internal abstract class Coroutine : IWaitSite
     internal void CheckCanParkVerified()
     {
         if (Waiting) ThrowAlreadyWaiting();
+    }
+
+    /// <summary>
+    /// The refusal of an await that completes at once (an ended join, a settled lazy value or timer, no frames left):
+    /// refused only while the coroutine already waits (see <see cref="CheckCanPark"/>), so the common path is one byte
+    /// test; <see cref="CheckCanPark"/> then throws, naming a carried awaitable if it is one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void CheckCanCompleteAtOnce()
+    {
+        if (Waiting) CheckCanPark();
     }
 
     /// <summary><see cref="CheckCanPark"/> for a join of <paramref name="target"/>, which must be another coroutine.</summary>

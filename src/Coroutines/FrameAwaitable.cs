@@ -27,8 +27,7 @@ public readonly struct FrameAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Fr
         {
             if (_frames == 0)
             {
-                // Even at once, not while the coroutine already waits (see Coroutine.CheckCanPark): this throws.
-                if (_co.Waiting) _co.CheckCanPark();
+                _co.CheckCanCompleteAtOnce();
                 return true;
             }
             _co.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run

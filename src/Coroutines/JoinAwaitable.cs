@@ -17,33 +17,11 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
         _version = target.Version;
     }
 
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void ThrowConsumed() =>
-        throw new InvalidOperationException("This coroutine's outcome was already consumed by another Wait() (its record has " +
-                                            "been recycled). Keep the value a Wait() returned instead of waiting again.");
-
     /// <summary>Gets the awaiter (itself).</summary>
     public JoinAwaitable<T> GetAwaiter() => this;
 
     /// <summary>True when the target has already ended. Throws if the waiter is being cancelled.</summary>
-    public bool IsCompleted
-    {
-        get
-        {
-            // A stale awaitable (the outcome was consumed and the record recycled, maybe reused by another coroutine) is
-            // refused before it reads or waits on the record's new owner (reliability bug 19).
-            if (_target.Version != _version) ThrowConsumed();
-            if (_target.HasEnded)
-            {
-                // Even at once, not while the coroutine already waits (see Coroutine.CheckCanPark): this throws.
-                if (_waiter.Waiting) _waiter.CheckCanPark();
-                return true;
-            }
-            _waiter.CheckCanJoin(_target); // refusals here, not in the park, so the awaiting method's finally blocks run
-            _waiter.ThrowIfCancelled();
-            return false;
-        }
-    }
+    public bool IsCompleted => Join.IsCompleted(_target, _version, _waiter);
 
     /// <inheritdoc />
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
@@ -54,23 +32,13 @@ public readonly struct JoinAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
     void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
 
     /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
-    internal void ParkCo(object continuation)
-    {
-        if (ReferenceEquals(_target, _waiter)) Coroutine.ThrowSelfJoin();
-        if (_target.Version != _version) ThrowConsumed(); // a hand-driven awaiter: IsCompleted may not have run
-        _waiter.Park(continuation, _target);
-        _target.Extras.Joiners.Add(_waiter);
-    }
+    internal void ParkCo(object continuation) => Join.Park(_target, _version, _waiter, continuation);
 
     /// <summary>Returns the target's result or rethrows its exception; throws <see cref="CancelledException"/> if the wait was cancelled.</summary>
     public T GetResult()
     {
-        WaitOutcome outcome = _waiter.EndWait();
-        if (outcome == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
         Coroutine<T> target = _target;
-        if (target.Version != _version) ThrowConsumed();
-        if (outcome == WaitOutcome.Signaled) target.Extras.PendingJoinWakes--;
-        target.JoinConsumed = true;
+        Join.Consume(target, _version, _waiter);
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = target.Error;
         T result = target.Result;
         target.TryRecycle();
@@ -93,33 +61,11 @@ public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Joi
         _version = target.Version;
     }
 
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void ThrowConsumed() =>
-        throw new InvalidOperationException("This coroutine's outcome was already consumed by another Wait() (its record has " +
-                                            "been recycled). Keep the value a Wait() returned instead of waiting again.");
-
     /// <summary>Gets the awaiter (itself).</summary>
     public JoinAwaitable GetAwaiter() => this;
 
     /// <summary>True when the target has already ended. Throws if the waiter is being cancelled.</summary>
-    public bool IsCompleted
-    {
-        get
-        {
-            // A stale awaitable (the outcome was consumed and the record recycled, maybe reused by another coroutine) is
-            // refused before it reads or waits on the record's new owner (reliability bug 19).
-            if (_target.Version != _version) ThrowConsumed();
-            if (_target.HasEnded)
-            {
-                // Even at once, not while the coroutine already waits (see Coroutine.CheckCanPark): this throws.
-                if (_waiter.Waiting) _waiter.CheckCanPark();
-                return true;
-            }
-            _waiter.CheckCanJoin(_target); // refusals here, not in the park, so the awaiting method's finally blocks run
-            _waiter.ThrowIfCancelled();
-            return false;
-        }
-    }
+    public bool IsCompleted => Join.IsCompleted(_target, _version, _waiter);
 
     /// <inheritdoc />
     public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
@@ -130,25 +76,57 @@ public readonly struct JoinAwaitable : ICriticalNotifyCompletion, ICoAwaiter<Joi
     void ICoAwaiter.ParkCo(object continuation) => ParkCo(continuation);
 
     /// <summary>Parks with a continuation that is a state-machine box or an Action (see <see cref="Resumable"/>).</summary>
-    internal void ParkCo(object continuation)
-    {
-        if (ReferenceEquals(_target, _waiter)) Coroutine.ThrowSelfJoin();
-        if (_target.Version != _version) ThrowConsumed(); // a hand-driven awaiter: IsCompleted may not have run
-        _waiter.Park(continuation, _target);
-        _target.Extras.Joiners.Add(_waiter);
-    }
+    internal void ParkCo(object continuation) => Join.Park(_target, _version, _waiter, continuation);
 
     /// <summary>Rethrows the target's exception, if any; throws <see cref="CancelledException"/> if the wait was cancelled.</summary>
     public void GetResult()
     {
-        WaitOutcome outcome = _waiter.EndWait();
-        if (outcome == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
         Coroutine target = _target;
-        if (target.Version != _version) ThrowConsumed();
-        if (outcome == WaitOutcome.Signaled) target.Extras.PendingJoinWakes--;
-        target.JoinConsumed = true;
+        Join.Consume(target, _version, _waiter);
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = target.Error;
         target.TryRecycle();
         error?.Throw();
     }
+}
+
+/// <summary>What both join awaitables do: they differ only in reading a result.</summary>
+internal static class Join
+{
+    internal static bool IsCompleted(Coroutine target, int version, Coroutine waiter)
+    {
+        // A stale awaitable (the outcome was consumed and the record recycled, maybe reused by another coroutine) is
+        // refused before it reads or waits on the record's new owner (reliability bug 19).
+        if (target.Version != version) ThrowConsumed();
+        if (target.HasEnded)
+        {
+            waiter.CheckCanCompleteAtOnce();
+            return true;
+        }
+        waiter.CheckCanJoin(target); // refusals here, not in the park, so the awaiting method's finally blocks run
+        waiter.ThrowIfCancelled();
+        return false;
+    }
+
+    internal static void Park(Coroutine target, int version, Coroutine waiter, object continuation)
+    {
+        if (ReferenceEquals(target, waiter)) Coroutine.ThrowSelfJoin();
+        if (target.Version != version) ThrowConsumed(); // a hand-driven awaiter: IsCompleted may not have run
+        waiter.Park(continuation, target);
+        target.Extras.Joiners.Add(waiter);
+    }
+
+    /// <summary>Ends the wait and marks the outcome consumed; the caller reads it, then recycles the record.</summary>
+    internal static void Consume(Coroutine target, int version, Coroutine waiter)
+    {
+        WaitOutcome outcome = waiter.EndWait();
+        if (outcome == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
+        if (target.Version != version) ThrowConsumed();
+        if (outcome == WaitOutcome.Signaled) target.Extras.PendingJoinWakes--;
+        target.JoinConsumed = true;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowConsumed() =>
+        throw new InvalidOperationException("This coroutine's outcome was already consumed by another Wait() (its record has " +
+                                            "been recycled). Keep the value a Wait() returned instead of waiting again.");
 }

@@ -25,8 +25,7 @@ public readonly struct LazyAwaitable<T> : ICriticalNotifyCompletion, ICoAwaiter<
         {
             if (_lazy.IsSettled)
             {
-                // Even at once, not while the coroutine already waits (see Coroutine.CheckCanPark): this throws.
-                if (_waiter.Waiting) _waiter.CheckCanPark();
+                _waiter.CheckCanCompleteAtOnce();
                 return true;
             }
             // Refusals here, not in the park, so the awaiting method's finally blocks run; and before the initializer

@@ -45,12 +45,6 @@ public sealed partial class Scheduler
         co.SaveContext();
     }
 
-    /// <summary>
-    /// A timer was armed outside any drain: raises <see cref="WorkAvailable"/> as a post would (once per idle period), so
-    /// a host waiting for an older deadline drains and learns the new one. Scheduler thread only.
-    /// </summary>
-    internal void SignalTimersChanged() => SignalWorkAvailable();
-
     /// <summary>Whether a drain is running (on the scheduler's thread: the only place this is read).</summary>
     internal bool IsDraining => _draining;
 
@@ -60,7 +54,8 @@ public sealed partial class Scheduler
     /// <summary>Ends an external wait counted by <see cref="AddExternalWait"/>.</summary>
     internal void RemoveExternalWait() => _externalWaits--;
 
-    private void SignalWorkAvailable()
+    /// <summary>Raises <see cref="WorkAvailable"/> once per idle period: for posted work, and for a timer armed between drains.</summary>
+    internal void SignalWorkAvailable()
     {
         Interlocked.MemoryBarrier(); // the poster's half of the idle handshake (see RunUntilIdle): the work is queued first
         if (Volatile.Read(ref _workAvailableArmed) == 1 && Interlocked.Exchange(ref _workAvailableArmed, 0) == 1)

@@ -64,8 +64,5 @@ public readonly struct SemaphoreAcquireAwaitable : ICriticalNotifyCompletion, IC
     }
 
     /// <summary>Returns holding a permit; throws <see cref="CancelledException"/> if cancelled before the hand-off.</summary>
-    public void GetResult()
-    {
-        if (Current.EndWaitVerified() == WaitOutcome.Cancelled) Coroutine.ThrowCancelled();
-    }
+    public void GetResult() => GetOutcome(out _);
 }

@@ -147,7 +147,7 @@ public sealed class CoTimer : IWaitSite
         Scheduler scheduler = _loop.Scheduler;
         while (_waiters.RemoveFirst() is { } co)
         {
-            co.ReleasedByFiring = fired;
+            co.HandOffTag = fired ? 1 : 0;
             scheduler.Wake(co);
         }
     }

@@ -25,8 +25,7 @@ public readonly struct CoTimerAwaitable : ICriticalNotifyCompletion, ICoAwaiter<
         {
             if (_timer.IsSettled)
             {
-                // Even at once, not while the coroutine already waits (see Coroutine.CheckCanPark): this throws.
-                if (_waiter.Waiting) _waiter.CheckCanPark();
+                _waiter.CheckCanCompleteAtOnce();
                 return true;
             }
             _waiter.CheckCanPark(); // refusals here, not in the park, so the awaiting method's finally blocks run
@@ -50,7 +49,7 @@ public readonly struct CoTimerAwaitable : ICriticalNotifyCompletion, ICoAwaiter<
     public bool GetResult() => _waiter.EndWait() switch
     {
         WaitOutcome.Cancelled => ThrowCancelled(),
-        WaitOutcome.Signaled => _waiter.ReleasedByFiring, // what released it, whatever the timer did since
+        WaitOutcome.Signaled => _waiter.HandOffTag == 1, // what released it, whatever the timer did since
         _ => _timer.HasFired,
     };
 

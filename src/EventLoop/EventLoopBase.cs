@@ -106,7 +106,7 @@ public abstract class EventLoopBase : IEventLoop
         // Armed from the host, outside any drain (a UI handler re-arming a CoTimer, say): the host may be waiting for
         // an older, later deadline (a guest run's alarm, a loop's timed wait), so it is told, as for posted work, and
         // its next drain reports the new one (audit finding G). A drain reports it anyway when it ends.
-        if (!Scheduler.IsDraining) Scheduler.SignalTimersChanged();
+        if (!Scheduler.IsDraining) Scheduler.SignalWorkAvailable();
     }
 
     /// <summary>Disarms a scheduled entry.</summary>

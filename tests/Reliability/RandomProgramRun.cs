@@ -974,12 +974,8 @@ internal sealed class RandomProgramRun
     private void CompleteForeign(ForeignOperation f, bool cancel, bool fail = false)
     {
         if (f.Task.IsCompleted) return;
-        // Without a synchronization context here (xunit's, or the scheduler's inside a drain), the Task runs the
-        // library's continuation inline, which posts to the inbox: deterministic. With one, .NET would queue it to the
-        // thread pool, and the post would race the next drain.
-        SynchronizationContext? context = SynchronizationContext.Current;
-        SynchronizationContext.SetSynchronizationContext(null);
-        try
+        // The library's continuation runs inline and posts to the inbox: deterministic (see InlineCompletion).
+        InlineCompletion.Run(() =>
         {
             if (cancel)
             {
@@ -996,11 +992,7 @@ internal sealed class RandomProgramRun
                 f.Value = 1000 + f.Id;
                 f.Source.SetResult(f.Value);
             }
-        }
-        finally
-        {
-            SynchronizationContext.SetSynchronizationContext(context);
-        }
+        });
     }
 
     private sealed class ForeignOperation(int id)

@@ -226,10 +226,7 @@ public class StrayFrameTests
         Assert.Equal(DrainStatus.Idle, w.S.RunUntilIdle().Status); // the .NET await is an external wait
         Assert.Equal(1, w.Empty.WaiterCount);
 
-        SynchronizationContext? context = SynchronizationContext.Current;
-        SynchronizationContext.SetSynchronizationContext(null); // the continuation runs inline and posts to the inbox
-        try { io.SetResult(5); }
-        finally { SynchronizationContext.SetSynchronizationContext(context); }
+        io.SetResultInline(5); // the continuation runs inline and posts to the inbox
         w.S.RunUntilIdle(); // ends in Deadlock: the world's Pending coroutine waits on a gate nobody opens
 
         Assert.Equal(["io returned 5", "cancelled in frame", "finally"], log);
