@@ -5,13 +5,14 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using CoSched.Tests.Reliability;
 using Xunit;
 
 namespace CoSched.Tests;
 
 /// <summary>
 /// The native loop on the real clock. These are the only tests that let real time pass (the loop's own timer, a real
-/// Task.Delay, a real socket); they are few and short.
+/// socket); they are few and short. Foreign completions come from threads that wait for events, not for time.
 /// </summary>
 public class NativeEventLoopTests
 {
@@ -73,15 +74,24 @@ public class NativeEventLoopTests
     }
 
     [Fact]
-    public void Awaiting_a_real_TaskDelay_resumes_on_the_loop_thread()
+    public void Awaiting_a_foreign_operation_completed_on_another_thread_resumes_on_the_loop_thread()
     {
         int loopThread = Environment.CurrentManagedThreadId;
         var loop = new NativeEventLoop();
+        var io = new ManualForeignOperation<int>();
+        // The completing thread waits for the await to be registered (an event, not a delay), as an IO completion would.
+        var completer = new Thread(() =>
+        {
+            io.Registered.Wait();
+            io.CompleteOnNewThread(1);
+        });
+        completer.Start();
         int resumedOn = loop.Run(async () =>
         {
-            await Task.Delay(30);
+            await io;
             return Environment.CurrentManagedThreadId;
         });
+        completer.Join();
         Assert.Equal(loopThread, resumedOn);
     }
 
@@ -175,22 +185,40 @@ public class NativeEventLoopTests
     public void The_loop_thread_blocks_instead_of_spinning_while_it_waits_for_a_timer_or_a_foreign_completion()
     {
         var loop = new NativeEventLoop();
-        (TimeSpan sleepCpu, TimeSpan sleepWall, TimeSpan delayCpu, TimeSpan delayWall) = loop.Run(async () =>
+        var io = new ManualForeignOperation<int>();
+        var blockedUntimed = new ManualResetEventSlim();
+        loop.BeforeBlocking = deadline => { if (deadline is null && io.Registered.IsSet) blockedUntimed.Set(); };
+        // The foreign operation completes only once the loop thread sits in a kernel wait with no deadline (its state says
+        // so): a loop that spun instead would never get there (the completer then gives up after 10 s, a guard only, and
+        // the assertion below fails).
+        Thread loopThread = Thread.CurrentThread;
+        bool completedAfterBlock = false;
+        var completer = new Thread(() =>
+        {
+            io.Registered.Wait();
+            completedAfterBlock = blockedUntimed.Wait(TimeSpan.FromSeconds(10)) &&
+                                  SpinWait.SpinUntil(() => (loopThread.ThreadState & System.Threading.ThreadState.WaitSleepJoin) != 0,
+                                                     TimeSpan.FromSeconds(10));
+            io.CompleteOnNewThread(1);
+        });
+        completer.Start();
+        (TimeSpan sleepCpu, TimeSpan sleepWall, TimeSpan delayCpu) = loop.Run(async () =>
         {
             TimeSpan cpu0 = ThreadCpuTime.Current();
             long t0 = Stopwatch.GetTimestamp();
             await Co.Sleep(TimeSpan.FromMilliseconds(200)); // the loop's own timer: a timed kernel wait
             TimeSpan cpu1 = ThreadCpuTime.Current();
             long t1 = Stopwatch.GetTimestamp();
-            await Task.Delay(150); // no timer of ours: an untimed kernel wait ended by the inbox post
+            await io; // no timer of ours: an untimed kernel wait ended by the inbox post
             TimeSpan cpu2 = ThreadCpuTime.Current();
-            return (cpu1 - cpu0, Stopwatch.GetElapsedTime(t0, t1), cpu2 - cpu1, Stopwatch.GetElapsedTime(t1));
+            return (cpu1 - cpu0, Stopwatch.GetElapsedTime(t0, t1), cpu2 - cpu1);
         });
+        completer.Join();
         Assert.True(sleepWall >= TimeSpan.FromMilliseconds(200), $"slept only {sleepWall}");
-        Assert.True(delayWall >= TimeSpan.FromMilliseconds(140), $"delay lasted only {delayWall}");
+        Assert.True(completedAfterBlock, "the loop thread never blocked while it waited for the foreign completion");
         // A spinning loop would burn about as much CPU as wall time; a blocked one uses next to none.
         Assert.True(sleepCpu < TimeSpan.FromMilliseconds(20), $"loop thread used {sleepCpu.TotalMilliseconds} ms CPU in a {sleepWall.TotalMilliseconds} ms sleep");
-        Assert.True(delayCpu < TimeSpan.FromMilliseconds(20), $"loop thread used {delayCpu.TotalMilliseconds} ms CPU in a {delayWall.TotalMilliseconds} ms foreign wait");
+        Assert.True(delayCpu < TimeSpan.FromMilliseconds(20), $"loop thread used {delayCpu.TotalMilliseconds} ms CPU in a foreign wait");
     }
 
     [Fact]

@@ -148,8 +148,12 @@ public sealed class NativeEventLoop : EventLoopBase
         return now;
     }
 
+    /// <summary>For tests: told the deadline (null: none) just before the loop thread blocks for work.</summary>
+    internal Action<TimeSpan?>? BeforeBlocking;
+
     private void WaitForWork(TimeSpan? deadline)
     {
+        BeforeBlocking?.Invoke(deadline);
         if (deadline is not { } due)
         {
             _wake.Wait(); // only a post or a foreign completion can wake anything now

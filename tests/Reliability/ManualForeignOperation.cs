@@ -21,9 +21,16 @@ internal sealed class ManualForeignOperation<T> : ICriticalNotifyCompletion
 
     public T GetResult() => _result;
 
-    public void OnCompleted(Action continuation) => _continuation = continuation;
+    /// <summary>Set once the awaiter has registered its continuation: a completing thread waits for it, not for time.</summary>
+    public readonly ManualResetEventSlim Registered = new();
 
-    public void UnsafeOnCompleted(Action continuation) => _continuation = continuation;
+    public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
+
+    public void UnsafeOnCompleted(Action continuation)
+    {
+        _continuation = continuation;
+        Registered.Set();
+    }
 
     /// <summary>Completes the operation on a new thread (as an IO completion would) and returns what the continuation threw.</summary>
     public Exception? CompleteOnNewThread(T result)
